@@ -1,0 +1,39 @@
+import { loadConfig, retryDelayMs } from './config';
+
+describe('loadConfig', () => {
+  const base = { HOOKSTREAM_DATA_DIR: '/tmp/hookstream-config-spec', ENCRYPTION_KEY: Buffer.alloc(32, 1).toString('base64') };
+
+  it('applies the documented defaults', () => {
+    const c = loadConfig({ ...base });
+    expect(c.PORT).toBe(3000);
+    expect(c.API_ALLOWED_CIDRS).toEqual(['127.0.0.1/32', '::1/128']);
+    expect(c.retry).toEqual({ baseMs: 1000, multiplier: 4, max: 5 });
+    expect(c.IDEMPOTENCY_WINDOW_HOURS).toBe(24);
+    expect(c.ALLOW_INSECURE_HTTP).toBe(false);
+  });
+
+  it('names the first bad variable', () => {
+    expect(() => loadConfig({ ...base, RETRY_MAX: 'lots' })).toThrow(/Invalid environment variables: RETRY_MAX/);
+    expect(() => loadConfig({ ...base, ALLOW_INSECURE_HTTP: 'yes' })).toThrow(/ALLOW_INSECURE_HTTP must be true or false/);
+    expect(() => loadConfig({ ...base, ENCRYPTION_KEY: 'c2hvcnQ=' })).toThrow(/ENCRYPTION_KEY must be 32 bytes/);
+  });
+
+  it('refuses development defaults in production', () => {
+    expect(() => loadConfig({ ...base, NODE_ENV: 'production' })).toThrow(/API_KEYS must be set/);
+    expect(() => loadConfig({ HOOKSTREAM_DATA_DIR: base.HOOKSTREAM_DATA_DIR, NODE_ENV: 'production', API_KEYS: 'k' })).toThrow(
+      /ENCRYPTION_KEY must be set/,
+    );
+  });
+
+  it('generates a development API key when none is configured', () => {
+    const c = loadConfig({ ...base });
+    expect(c.apiKeysGenerated).toBe(true);
+    expect(c.apiKeys[0]).toMatch(/^hs_dev_/);
+    expect(loadConfig({ ...base, API_KEYS: 'a, b' }).apiKeys).toEqual(['a', 'b']);
+  });
+
+  it('computes the tiered delays', () => {
+    const policy = { baseMs: 1000, multiplier: 4, max: 5 };
+    expect([1, 2, 3, 4, 5].map((n) => retryDelayMs(policy, n))).toEqual([1000, 4000, 16000, 64000, 256000]);
+  });
+});

@@ -1,0 +1,66 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { envSchema, RawEnv } from './env.schema';
+
+export interface RetryPolicy {
+  baseMs: number;
+  multiplier: number;
+  max: number;
+}
+
+export interface HookstreamConfig extends Omit<RawEnv, 'ENCRYPTION_KEY' | 'API_KEYS'> {
+  encryptionKey: Buffer;
+  apiKeys: string[];
+  /** True when the API key was generated for this run (development only). */
+  apiKeysGenerated: boolean;
+  retry: RetryPolicy;
+}
+
+export class ConfigError extends Error {}
+
+/** Parses and checks the environment once; the first bad variable stops start-up with its name. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): HookstreamConfig {
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = envSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    const first = parsed.error.issues[0];
+    const name = first ? String(first.path[0]) : 'environment';
+    throw new ConfigError(`Invalid environment variables: ${name} ${first?.message ?? 'is invalid'}`);
+  }
+  const raw = parsed.data;
+  const production = raw.NODE_ENV === 'production';
+  if (production && raw.API_KEYS.length === 0) {
+    throw new ConfigError('Invalid environment variables: API_KEYS must be set when NODE_ENV=production');
+  }
+  if (production && !raw.ENCRYPTION_KEY) {
+    throw new ConfigError('Invalid environment variables: ENCRYPTION_KEY must be set when NODE_ENV=production');
+  }
+  const apiKeysGenerated = raw.API_KEYS.length === 0;
+  const { ENCRYPTION_KEY, API_KEYS, ...rest } = raw;
+  return {
+    ...rest,
+    apiKeys: apiKeysGenerated ? [`hs_dev_${randomBytes(18).toString('base64url')}`] : API_KEYS,
+    apiKeysGenerated,
+    encryptionKey: ENCRYPTION_KEY ? Buffer.from(ENCRYPTION_KEY, 'base64') : developmentKey(raw.HOOKSTREAM_DATA_DIR),
+    retry: { baseMs: raw.RETRY_BASE_MS, multiplier: raw.RETRY_MULTIPLIER, max: raw.RETRY_MAX },
+  };
+}
+
+/**
+ * Outside production, all four apps share one generated key kept in the data folder, so records
+ * written by one app stay readable by the others and across restarts.
+ */
+function developmentKey(dataDir: string): Buffer {
+  const file = join(dataDir, 'dev-encryption-key');
+  if (existsSync(file)) return Buffer.from(readFileSync(file, 'utf8').trim(), 'base64');
+  mkdirSync(dataDir, { recursive: true });
+  const key = randomBytes(32);
+  writeFileSync(file, key.toString('base64'), { mode: 0o600, flag: 'wx' });
+  return key;
+}
+
+/** Delay before retry n (1-based): base × multiplier^(n-1). */
+export function retryDelayMs(policy: RetryPolicy, n: number): number {
+  return Math.round(policy.baseMs * Math.pow(policy.multiplier, n - 1));
+}

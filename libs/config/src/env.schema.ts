@@ -1,0 +1,62 @@
+import { z } from 'zod';
+
+const bool = (fallback: boolean) =>
+  z
+    .enum(['true', 'false', '1', '0'], { message: 'must be true or false' })
+    .default(fallback ? 'true' : 'false')
+    .transform((v) => v === 'true' || v === '1');
+
+const int = (fallback: number, min: number, max = Number.MAX_SAFE_INTEGER) =>
+  z.coerce.number({ message: 'must be a number' }).int('must be a whole number').min(min).max(max).default(fallback);
+
+const list = (fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .transform((v) =>
+      v
+        .split(',')
+        .map((s) => s.trim())
+        .filter((s) => s.length > 0),
+    );
+
+/** Every environment variable hookstream reads, with its default. The README's configuration table mirrors this. */
+export const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: int(3000, 0, 65535),
+  DISPATCHER_PORT: int(3001, 0, 65535),
+  RETRY_SCHEDULER_PORT: int(3002, 0, 65535),
+  STATUS_PROJECTOR_PORT: int(3003, 0, 65535),
+  KAFKA_BROKERS: list('127.0.0.1:9092').refine((v) => v.length > 0, 'must name at least one host:port'),
+  KAFKA_TOPIC_PREFIX: z
+    .string()
+    .regex(/^[a-zA-Z0-9._-]{1,100}$/, 'may hold only letters, digits, ".", "_" and "-"')
+    .default('webhooks'),
+  KAFKA_PARTITIONS: int(6, 1, 1000),
+  KAFKA_PUBLISH_TIMEOUT_MS: int(5000, 100),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
+    .default('postgres://postgres@127.0.0.1:5432/hookstream'),
+  API_KEYS: list(''),
+  API_ALLOWED_CIDRS: list('127.0.0.1/32,::1/128'),
+  TRUST_PROXY: list(''),
+  DELIVERY_TIMEOUT_MS: int(10000, 1, 300000),
+  DELIVERY_CONCURRENCY: int(256, 1, 10000),
+  RETRY_BASE_MS: int(1000, 1),
+  RETRY_MULTIPLIER: z.coerce.number({ message: 'must be a number' }).min(1).max(100).default(4),
+  RETRY_MAX: int(5, 0, 20),
+  ALLOW_INSECURE_HTTP: bool(false),
+  ALLOW_PRIVATE_TARGETS: bool(false),
+  ENCRYPTION_KEY: z
+    .string()
+    .optional()
+    .refine((v) => v === undefined || Buffer.from(v, 'base64').length === 32, 'must be 32 bytes, base64-encoded'),
+  SHUTDOWN_TIMEOUT_MS: int(15000, 0),
+  IDEMPOTENCY_WINDOW_HOURS: z.coerce.number({ message: 'must be a number' }).positive().max(24 * 30).default(24),
+  IDEMPOTENCY_MAX_KEYS: int(1_000_000, 1000),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  HOOKSTREAM_DATA_DIR: z.string().default('.data'),
+});
+
+export type RawEnv = z.infer<typeof envSchema>;

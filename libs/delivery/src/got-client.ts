@@ -1,0 +1,74 @@
+import { Agent as HttpAgent } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
+import type { Got, RequestError } from 'got' with { 'resolution-mode': 'import' };
+import { DeliveryHttpClient, HttpAttemptResult, HttpRequest, parseRetryAfter } from './http-client';
+import { guardedLookup } from './target-guard';
+
+export interface ClientOptions {
+  timeoutMs: number;
+  allowPrivateTargets: boolean;
+  maxSockets: number;
+}
+
+/**
+ * got 14 is ESM-only; Node 20.19+ loads it with require(). Loading it here, on first use, keeps Jest
+ * (whose module loader cannot) able to import this library for everything else.
+ */
+function loadGot(): Got {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (require('got') as { default: Got }).default;
+}
+
+/** Delivery over got: no redirects, no retries (hookstream schedules its own), TLS ≥ 1.2, pinned SSRF guard. */
+export class GotDeliveryClient implements DeliveryHttpClient {
+  private readonly got: Got;
+  private readonly agents: { http: HttpAgent; https: HttpsAgent };
+
+  constructor(options: ClientOptions) {
+    const lookup = options.allowPrivateTargets ? undefined : guardedLookup;
+    const common = { keepAlive: true, maxSockets: options.maxSockets, lookup } as const;
+    this.agents = { http: new HttpAgent(common), https: new HttpsAgent({ ...common, minVersion: 'TLSv1.2' }) };
+    this.got = loadGot().extend({
+      agent: this.agents,
+      followRedirect: false,
+      throwHttpErrors: false,
+      retry: { limit: 0 },
+      timeout: { request: options.timeoutMs },
+      decompress: false,
+      https: { minVersion: 'TLSv1.2' },
+    });
+  }
+
+  async post(request: HttpRequest): Promise<HttpAttemptResult> {
+    const started = performance.now();
+    try {
+      const res = await this.got.post(request.url, { headers: request.headers, body: request.body });
+      const durationMs = Math.round(performance.now() - started);
+      const ok = res.statusCode >= 200 && res.statusCode < 300;
+      return {
+        statusCode: res.statusCode,
+        error: ok ? null : `receiver answered ${res.statusCode}`,
+        durationMs,
+        retryAfterMs: res.statusCode === 429 || res.statusCode === 503 ? parseRetryAfter(res.headers['retry-after']) : null,
+      };
+    } catch (e) {
+      return { statusCode: null, error: describeError(e as RequestError), durationMs: Math.round(performance.now() - started), retryAfterMs: null };
+    }
+  }
+
+  close(): void {
+    this.agents.http.destroy();
+    this.agents.https.destroy();
+  }
+}
+
+function describeError(e: RequestError): string {
+  const code = e.code ?? (e.cause as NodeJS.ErrnoException | undefined)?.code;
+  if (e.name === 'TimeoutError') return `timeout: no response within the delivery timeout (${e.message})`;
+  if (code === 'EFORBIDDENTARGET') return e.message;
+  if (code === 'ECONNREFUSED') return `connection refused (${e.message})`;
+  if (code === 'ECONNRESET' || code === 'EPIPE') return `connection reset (${e.message})`;
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return `DNS lookup failed (${e.message})`;
+  if (code && /^(ERR_TLS|ERR_SSL|CERT_|UNABLE_TO|DEPTH_ZERO|SELF_SIGNED|EPROTO)/.test(code)) return `TLS failure: ${e.message}`;
+  return `${code ?? e.name}: ${e.message}`;
+}

@@ -1,0 +1,29 @@
+/** What one HTTP delivery attempt came to. */
+export interface HttpAttemptResult {
+  statusCode: number | null;
+  /** Why the attempt failed (non-2xx, timeout, connection, DNS, TLS, refused target), or null on 2xx. */
+  error: string | null;
+  durationMs: number;
+  /** Seconds from a Retry-After header on 429/503, when given. */
+  retryAfterMs: number | null;
+}
+
+export interface HttpRequest {
+  url: string;
+  headers: Record<string, string>;
+  body: string;
+}
+
+/** The port every delivery goes through; implementations must not follow redirects and must enforce TLS ≥ 1.2. */
+export interface DeliveryHttpClient {
+  post(request: HttpRequest): Promise<HttpAttemptResult>;
+  close(): void;
+}
+
+export function parseRetryAfter(value: string | string[] | undefined, now = Date.now()): number | null {
+  const v = Array.isArray(value) ? value[0] : value;
+  if (!v) return null;
+  if (/^\d+$/.test(v.trim())) return Number(v.trim()) * 1000;
+  const at = Date.parse(v);
+  return Number.isNaN(at) ? null : Math.max(0, at - now);
+}

@@ -1,0 +1,4 @@
+export * from './signer';
+export * from './http-client';
+export * from './target-guard';
+export * from './got-client';
