@@ -1,2 +1,3 @@
 export * from './event-filter';
 export * from './subscription-index';
+export * from './subscriptions.module';

@@ -1,0 +1,36 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import type { HookstreamConfig } from '@app/config';
+import { Database, PersistenceModule, StatusRepository } from '@app/persistence';
+import { CONFIG, PlatformModule } from '@app/platform';
+import { SecretBox } from '@app/security';
+import { SubscriptionsModule } from '@app/subscriptions';
+import { HttpExceptionFilter } from './common/http-exception.filter';
+import { EventsController } from './events/events.controller';
+import { EventsService } from './events/events.service';
+import { HealthController } from './health/health.controller';
+import { StatusController } from './status/status.controller';
+import { StatusService } from './status/status.service';
+import { WebhooksController } from './webhooks/webhooks.controller';
+import { WebhooksService } from './webhooks/webhooks.service';
+
+/** Built from the config loaded once at start-up. */
+@Module({})
+export class ApiModule {
+  static forConfig(config: HookstreamConfig): DynamicModule {
+    return {
+      module: ApiModule,
+      imports: [PlatformModule.forApp('api', config), SubscriptionsModule, PersistenceModule],
+      // StatusController first: `GET /webhooks/status` must match before `GET /webhooks/:id`.
+      controllers: [StatusController, WebhooksController, EventsController, HealthController],
+      providers: [
+        { provide: APP_FILTER, useClass: HttpExceptionFilter },
+        { provide: SecretBox, useFactory: (c: HookstreamConfig) => new SecretBox(c.encryptionKey), inject: [CONFIG] },
+        { provide: StatusRepository, useFactory: (db: Database) => new StatusRepository(db), inject: [Database] },
+        WebhooksService,
+        EventsService,
+        StatusService,
+      ],
+    };
+  }
+}

@@ -1,0 +1,46 @@
+import { BeforeApplicationShutdown, Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
+import type { Kafka } from 'kafkajs';
+import type { HookstreamConfig } from '@app/config';
+import { deliveryTaskSchema, parseRecord, Topics } from '@app/contracts';
+import { BatchConsumer, NonRetryableError } from '@app/kafka';
+import type { Logger } from '@app/observability';
+import { CONFIG, KAFKA, LOGGER, TOPICS } from '@app/platform';
+import { AttemptService } from './attempt.service';
+
+/** Consumes deliveries that are due (retries handed back by the scheduler, manual retries). */
+@Injectable()
+export class DeliveriesConsumer implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly consumer: BatchConsumer;
+
+  constructor(
+    @Inject(KAFKA) kafka: Kafka,
+    @Inject(CONFIG) private readonly config: HookstreamConfig,
+    @Inject(TOPICS) topics: Topics,
+    @Inject(LOGGER) logger: Logger,
+    attempts: AttemptService,
+  ) {
+    this.consumer = new BatchConsumer(
+      kafka,
+      {
+        groupId: `${config.KAFKA_TOPIC_PREFIX}.dispatcher.deliveries`,
+        topics: [topics.deliveries],
+        unit: 'message',
+        concurrency: config.DELIVERY_CONCURRENCY,
+        handle: async ([message]) => {
+          const task = parseRecord(deliveryTaskSchema, message!.value);
+          if (!task.ok) throw new NonRetryableError(`unreadable delivery task: ${task.reason}`);
+          await attempts.run(task.value);
+        },
+      },
+      logger,
+    );
+  }
+
+  onApplicationBootstrap(): Promise<void> {
+    return this.consumer.start();
+  }
+
+  beforeApplicationShutdown(): Promise<void> {
+    return this.consumer.stop(this.config.SHUTDOWN_TIMEOUT_MS);
+  }
+}

@@ -1,0 +1,33 @@
+import type { SubscriptionRecord, WebhookEvent } from '@app/contracts';
+import { HttpRequest, signatureHeaders } from '@app/delivery';
+import type { SecretBox } from '@app/security';
+
+/** Turns an event and a subscription into the exact request a subscriber receives (SPEC: "What a subscriber receives"). */
+export class RequestBuilder {
+  private readonly opened = new Map<string, string>();
+
+  constructor(private readonly box: SecretBox) {}
+
+  build(event: WebhookEvent, sub: SubscriptionRecord, at: Date): HttpRequest {
+    const body = JSON.stringify({ id: event.id, type: event.type, timestamp: event.timestamp, data: event.data });
+    const headers: Record<string, string> = {
+      'content-type': 'application/json',
+      'user-agent': 'hookstream/0.1',
+      ...signatureHeaders(event.id, at, body, [this.open(sub.secret_sealed)]),
+    };
+    if (sub.auth) {
+      headers.authorization = `Basic ${Buffer.from(`${sub.auth.username}:${this.open(sub.auth.password_sealed)}`).toString('base64')}`;
+    }
+    return { url: sub.url, headers, body };
+  }
+
+  private open(sealed: string): string {
+    let plain = this.opened.get(sealed);
+    if (plain === undefined) {
+      plain = this.box.open(sealed);
+      if (this.opened.size > 10000) this.opened.clear();
+      this.opened.set(sealed, plain);
+    }
+    return plain;
+  }
+}

@@ -1,0 +1,54 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import type { Kafka } from 'kafkajs';
+import type { Registry } from 'prom-client';
+import type { HookstreamConfig } from '@app/config';
+import type { Topics } from '@app/contracts';
+import { GotDeliveryClient } from '@app/delivery';
+import { DeliveryMetrics } from '@app/observability';
+import { CONFIG, KAFKA, METRICS_REGISTRY, PlatformModule, TOPICS } from '@app/platform';
+import { SecretBox } from '@app/security';
+import { SubscriptionsModule } from '@app/subscriptions';
+import { AttemptService } from './delivery/attempt.service';
+import { DeliveriesConsumer } from './delivery/deliveries.consumer';
+import { RequestBuilder } from './delivery/request-builder';
+import { DispatchService } from './events/dispatch.service';
+import { eventsGroup, EventsConsumer } from './events/events.consumer';
+import { IdempotencyRestorer } from './events/idempotency-restorer';
+import { IdempotencyStore } from './events/idempotency.store';
+import { DELIVERY_CLIENT } from './tokens';
+
+/** Built from the config loaded once at start-up. */
+@Module({})
+export class DispatcherModule {
+  static forConfig(config: HookstreamConfig): DynamicModule {
+    return {
+      module: DispatcherModule,
+      imports: [PlatformModule.forApp('dispatcher', config), SubscriptionsModule],
+      providers: [
+        {
+          provide: DELIVERY_CLIENT,
+          useFactory: (c: HookstreamConfig) =>
+            new GotDeliveryClient({ timeoutMs: c.DELIVERY_TIMEOUT_MS, allowPrivateTargets: c.ALLOW_PRIVATE_TARGETS, maxSockets: 64 }),
+          inject: [CONFIG],
+        },
+        { provide: RequestBuilder, useFactory: (c: HookstreamConfig) => new RequestBuilder(new SecretBox(c.encryptionKey)), inject: [CONFIG] },
+        { provide: DeliveryMetrics, useFactory: (r: Registry) => new DeliveryMetrics(r), inject: [METRICS_REGISTRY] },
+        {
+          provide: IdempotencyStore,
+          useFactory: (c: HookstreamConfig) => new IdempotencyStore(c.IDEMPOTENCY_WINDOW_HOURS * 3600_000, c.IDEMPOTENCY_MAX_KEYS),
+          inject: [CONFIG],
+        },
+        {
+          provide: IdempotencyRestorer,
+          useFactory: (k: Kafka, s: IdempotencyStore, t: Topics, c: HookstreamConfig) =>
+            new IdempotencyRestorer(k, s, t, eventsGroup(c), c.IDEMPOTENCY_WINDOW_HOURS * 3600_000),
+          inject: [KAFKA, IdempotencyStore, TOPICS, CONFIG],
+        },
+        AttemptService,
+        DispatchService,
+        EventsConsumer,
+        DeliveriesConsumer,
+      ],
+    };
+  }
+}

@@ -1,0 +1,48 @@
+import { BeforeApplicationShutdown, Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
+import type { Kafka } from 'kafkajs';
+import type { HookstreamConfig } from '@app/config';
+import type { Topics } from '@app/contracts';
+import { BatchConsumer } from '@app/kafka';
+import type { Logger } from '@app/observability';
+import { CONFIG, KAFKA, LOGGER, TOPICS } from '@app/platform';
+import { DispatchService } from './dispatch.service';
+import { IdempotencyRestorer } from './idempotency-restorer';
+
+export const eventsGroup = (config: HookstreamConfig) => `${config.KAFKA_TOPIC_PREFIX}.dispatcher`;
+
+/** Consumes the events topic: each record is its own unit of work, many in parallel. */
+@Injectable()
+export class EventsConsumer implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly consumer: BatchConsumer;
+
+  constructor(
+    @Inject(KAFKA) kafka: Kafka,
+    @Inject(CONFIG) private readonly config: HookstreamConfig,
+    @Inject(TOPICS) topics: Topics,
+    @Inject(LOGGER) logger: Logger,
+    dispatch: DispatchService,
+    restorer: IdempotencyRestorer,
+  ) {
+    const all = Array.from({ length: config.KAFKA_PARTITIONS }, (_, i) => i);
+    this.consumer = new BatchConsumer(
+      kafka,
+      {
+        groupId: eventsGroup(config),
+        topics: [topics.events],
+        unit: 'message',
+        concurrency: config.DELIVERY_CONCURRENCY,
+        handle: ([message], { partition }) => dispatch.handle(message!, partition),
+        onAssignment: (assignment) => restorer.onAssignment(assignment[topics.events] ?? [], all),
+      },
+      logger,
+    );
+  }
+
+  onApplicationBootstrap(): Promise<void> {
+    return this.consumer.start();
+  }
+
+  beforeApplicationShutdown(): Promise<void> {
+    return this.consumer.stop(this.config.SHUTDOWN_TIMEOUT_MS);
+  }
+}

@@ -1,0 +1,1 @@
+export const DELIVERY_CLIENT = Symbol('DELIVERY_CLIENT');

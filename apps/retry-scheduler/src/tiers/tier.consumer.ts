@@ -1,0 +1,97 @@
+import { BeforeApplicationShutdown, Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
+import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
+import type { HookstreamConfig } from '@app/config';
+import { deliveryTaskSchema, parseRecord, Topics } from '@app/contracts';
+import { Publisher } from '@app/kafka';
+import type { Logger } from '@app/observability';
+import { CONFIG, KAFKA, LOGGER, TOPICS } from '@app/platform';
+import { waitMs } from './due-gate';
+
+/**
+ * Holds deliveries in the retry tier topics until due. Each tier has one fixed delay, so a partition's
+ * head is always its next due record: when the head is not due, that partition is paused and sought back
+ * to the head, and a timer resumes it at the due time. Nothing sleeps in a handler, so heartbeats and
+ * other partitions carry on. Due records go to the deliveries topic; offsets are committed after they did.
+ */
+@Injectable()
+export class TierConsumer implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly consumer: Consumer;
+  private readonly timers = new Map<string, NodeJS.Timeout>();
+
+  constructor(
+    @Inject(KAFKA) kafka: Kafka,
+    @Inject(CONFIG) config: HookstreamConfig,
+    @Inject(TOPICS) private readonly topics: Topics,
+    @Inject(LOGGER) private readonly logger: Logger,
+    private readonly publisher: Publisher,
+  ) {
+    this.consumer = kafka.consumer({
+      groupId: `${config.KAFKA_TOPIC_PREFIX}.retry-scheduler`,
+      maxWaitTimeInMs: 50,
+      sessionTimeout: 30000,
+      retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 200, maxRetryTime: 5000 },
+    });
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    // Pauses do not survive a rebalance; the new assignment re-reads each head from the committed offset.
+    this.consumer.on(this.consumer.events.GROUP_JOIN, () => this.clearTimers());
+    await this.consumer.connect();
+    await this.consumer.subscribe({ topics: this.topics.retryTiers.map((t) => t.topic), fromBeginning: true });
+    await this.consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: 32,
+      eachBatch: (payload) => this.eachBatch(payload),
+    });
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    this.clearTimers();
+    await this.consumer.disconnect();
+  }
+
+  private async eachBatch({ batch, resolveOffset, isRunning, isStale }: EachBatchPayload): Promise<void> {
+    const { topic, partition } = batch;
+    let forwarded: string | null = null;
+    for (const message of batch.messages) {
+      if (!isRunning() || isStale()) break;
+      const task = parseRecord(deliveryTaskSchema, message.value);
+      if (task.ok) {
+        const wait = waitMs(task.value.due_at, Date.now());
+        if (wait > 0) {
+          this.hold(topic, partition, message.offset, wait);
+          break;
+        }
+        await this.publisher.publish([{ topic: this.topics.deliveries, key: task.value.event.id, value: message.value }]);
+      } else {
+        this.logger.error({ 'kafka.topic': topic, 'kafka.offset': message.offset, 'error.message': task.reason }, 'unreadable retry record skipped');
+      }
+      resolveOffset(message.offset);
+      forwarded = message.offset;
+    }
+    if (forwarded !== null) {
+      await this.consumer.commitOffsets([{ topic, partition, offset: String(Number(forwarded) + 1) }]);
+    }
+  }
+
+  private hold(topic: string, partition: number, offset: string, wait: number): void {
+    const key = `${topic}:${partition}`;
+    this.consumer.pause([{ topic, partitions: [partition] }]);
+    this.consumer.seek({ topic, partition, offset });
+    clearTimeout(this.timers.get(key));
+    this.timers.set(
+      key,
+      setTimeout(() => {
+        this.timers.delete(key);
+        this.consumer.resume([{ topic, partitions: [partition] }]);
+      }, wait),
+    );
+  }
+
+  private clearTimers(): void {
+    for (const t of this.timers.values()) clearTimeout(t);
+    this.timers.clear();
+  }
+}
+

@@ -1,0 +1,45 @@
+import { BeforeApplicationShutdown, Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
+import type { Kafka } from 'kafkajs';
+import type { HookstreamConfig } from '@app/config';
+import type { Topics } from '@app/contracts';
+import { BatchConsumer } from '@app/kafka';
+import type { Logger } from '@app/observability';
+import { Database } from '@app/persistence';
+import { CONFIG, KAFKA, LOGGER, TOPICS } from '@app/platform';
+import { ProjectionService } from './projection.service';
+
+/** One unit of work per fetched batch: the whole batch lands in one transaction before its offsets commit. */
+@Injectable()
+export class ProjectionConsumer implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly consumer: BatchConsumer;
+
+  constructor(
+    @Inject(KAFKA) kafka: Kafka,
+    @Inject(CONFIG) private readonly config: HookstreamConfig,
+    @Inject(TOPICS) topics: Topics,
+    @Inject(LOGGER) logger: Logger,
+    private readonly db: Database,
+    projection: ProjectionService,
+  ) {
+    this.consumer = new BatchConsumer(
+      kafka,
+      {
+        groupId: `${config.KAFKA_TOPIC_PREFIX}.status-projector`,
+        topics: [topics.subscriptions, topics.events, topics.dispatch, topics.attempts],
+        unit: 'batch',
+        concurrency: 4,
+        handle: (messages, { topic }) => projection.project(topic, messages),
+      },
+      logger,
+    );
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.db.ready();
+    await this.consumer.start();
+  }
+
+  beforeApplicationShutdown(): Promise<void> {
+    return this.consumer.stop(this.config.SHUTDOWN_TIMEOUT_MS);
+  }
+}

@@ -1,0 +1,22 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import type { HookstreamConfig } from '@app/config';
+import { Database, PersistenceModule, ProjectionRepository } from '@app/persistence';
+import { PlatformModule } from '@app/platform';
+import { ProjectionConsumer } from './projection/projection.consumer';
+import { ProjectionService } from './projection/projection.service';
+
+/** Built from the config loaded once at start-up. */
+@Module({})
+export class StatusProjectorModule {
+  static forConfig(config: HookstreamConfig): DynamicModule {
+    return {
+      module: StatusProjectorModule,
+      imports: [PlatformModule.forApp('status-projector', config), PersistenceModule],
+      providers: [
+        { provide: ProjectionRepository, useFactory: (db: Database) => new ProjectionRepository(db), inject: [Database] },
+        ProjectionService,
+        ProjectionConsumer,
+      ],
+    };
+  }
+}

@@ -1,0 +1,54 @@
+import { DataSource } from 'typeorm';
+import { createDataSource, ensureDatabase, migrate } from './data-source';
+
+export class DatabaseUnavailableError extends Error {}
+
+type Log = { warn: (o: object, m: string) => void; info: (o: object, m: string) => void };
+
+/**
+ * The Postgres connection of an app, opened (and migrated) in the background with retries, so an app
+ * starts and keeps serving what does not need Postgres while the database is down.
+ */
+export class Database {
+  private ds: DataSource | null = null;
+  private readonly opened: Promise<DataSource>;
+  private closed = false;
+
+  constructor(private readonly url: string, private readonly log: Log) {
+    this.opened = this.open();
+    this.opened.catch(() => undefined);
+  }
+
+  /** The data source, or DatabaseUnavailableError while it is not connected yet. */
+  current(): DataSource {
+    if (!this.ds) throw new DatabaseUnavailableError('the status database is not reachable yet; try again shortly');
+    return this.ds;
+  }
+
+  ready(): Promise<DataSource> {
+    return this.opened;
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    if (this.ds?.isInitialized) await this.ds.destroy();
+  }
+
+  private async open(): Promise<DataSource> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await ensureDatabase(this.url);
+        const ds = createDataSource(this.url);
+        await ds.initialize();
+        await migrate(ds);
+        this.ds = ds;
+        this.log.info({}, 'database connected and migrated');
+        return ds;
+      } catch (e) {
+        if (this.closed) throw e;
+        this.log.warn({ 'error.message': (e as Error).message, attempt }, 'database not reachable yet; retrying');
+        await new Promise((r) => setTimeout(r, Math.min(5000, 250 * attempt)));
+      }
+    }
+  }
+}

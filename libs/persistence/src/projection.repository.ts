@@ -1,0 +1,151 @@
+import { EntityManager } from 'typeorm';
+import { Database } from './database';
+import type { AttemptRecord, DispatchRecord, SubscriptionRecord, WebhookEvent } from '@app/contracts';
+
+export type DeliveryStatus = 'pending' | 'retrying' | 'delivered' | 'failed';
+
+/** Everything one consumed batch changes in the read model. */
+export interface ProjectionChanges {
+  subscriptions: SubscriptionRecord[];
+  deletedSubscriptions: string[];
+  events: WebhookEvent[];
+  dispatches: DispatchRecord[];
+  attempts: AttemptRecord[];
+}
+
+export function emptyChanges(): ProjectionChanges {
+  return { subscriptions: [], deletedSubscriptions: [], events: [], dispatches: [], attempts: [] };
+}
+
+export function statusOfAttempt(a: Pick<AttemptRecord, 'outcome' | 'next_attempt_at'>): DeliveryStatus {
+  if (a.outcome === 'delivered') return 'delivered';
+  return a.next_attempt_at ? 'retrying' : 'failed';
+}
+
+/**
+ * Writes batches into the read model, one transaction per batch and one multi-row statement per table.
+ * Every statement is idempotent and order-independent, so replays and redelivered batches change nothing.
+ */
+export class ProjectionRepository {
+  constructor(private readonly db: Database) {}
+
+  async apply(c: ProjectionChanges): Promise<void> {
+    await this.db.current().transaction(async (m) => {
+      await this.subscriptions(m, c.subscriptions);
+      if (c.deletedSubscriptions.length > 0) {
+        await m.query('DELETE FROM subscriptions WHERE id = ANY($1::text[])', [c.deletedSubscriptions]);
+      }
+      await this.events(m, c.events);
+      await this.dispatches(m, c.dispatches);
+      await this.attempts(m, c.attempts);
+    });
+  }
+
+  private async subscriptions(m: EntityManager, rows: SubscriptionRecord[]): Promise<void> {
+    const latest = [...new Map(rows.map((s) => [s.id, s])).values()];
+    if (latest.length === 0) return;
+    await m.query(
+      `INSERT INTO subscriptions (id, url, events, auth_type, auth_username, auth_password_sealed, secret_sealed, description, enabled, created_at, updated_at)
+       SELECT id, url, events::jsonb, auth_type, auth_username, auth_password_sealed, secret_sealed, description, enabled, created_at, updated_at
+       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::boolean[], $10::timestamptz[], $11::timestamptz[])
+         AS t(id, url, events, auth_type, auth_username, auth_password_sealed, secret_sealed, description, enabled, created_at, updated_at)
+       ON CONFLICT (id) DO UPDATE SET url = EXCLUDED.url, events = EXCLUDED.events, auth_type = EXCLUDED.auth_type,
+         auth_username = EXCLUDED.auth_username, auth_password_sealed = EXCLUDED.auth_password_sealed,
+         secret_sealed = EXCLUDED.secret_sealed, description = EXCLUDED.description, enabled = EXCLUDED.enabled,
+         updated_at = EXCLUDED.updated_at
+       WHERE subscriptions.updated_at <= EXCLUDED.updated_at`,
+      [
+        latest.map((s) => s.id),
+        latest.map((s) => s.url),
+        latest.map((s) => JSON.stringify(s.events)),
+        latest.map((s) => s.auth?.type ?? null),
+        latest.map((s) => s.auth?.username ?? null),
+        latest.map((s) => s.auth?.password_sealed ?? null),
+        latest.map((s) => s.secret_sealed),
+        latest.map((s) => s.description),
+        latest.map((s) => s.enabled),
+        latest.map((s) => s.created_at),
+        latest.map((s) => s.updated_at),
+      ],
+    );
+  }
+
+  private async events(m: EntityManager, rows: WebhookEvent[]): Promise<void> {
+    // The first record of an id wins (same key, same partition, so first in order is first accepted).
+    const first = [...new Map([...rows].reverse().map((e) => [e.id, e])).values()];
+    if (first.length === 0) return;
+    await m.query(
+      `INSERT INTO events (id, type, data, occurred_at)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::jsonb[], $4::timestamptz[])
+       ON CONFLICT (id) DO UPDATE SET data = COALESCE(events.data, EXCLUDED.data),
+         occurred_at = COALESCE(events.occurred_at, EXCLUDED.occurred_at)`,
+      [first.map((e) => e.id), first.map((e) => e.type), first.map((e) => JSON.stringify(e.data)), first.map((e) => e.timestamp)],
+    );
+  }
+
+  private async dispatches(m: EntityManager, rows: DispatchRecord[]): Promise<void> {
+    const byEvent = [...new Map(rows.map((d) => [d.event_id, d])).values()];
+    if (byEvent.length === 0) return;
+    await m.query(
+      `INSERT INTO events (id, type, subscriber_count) SELECT * FROM unnest($1::text[], $2::text[], $3::int[])
+       ON CONFLICT (id) DO UPDATE SET subscriber_count = EXCLUDED.subscriber_count`,
+      [byEvent.map((d) => d.event_id), byEvent.map((d) => d.event_type), byEvent.map((d) => d.subscriptions.length)],
+    );
+    const pending = byEvent.flatMap((d) => d.subscriptions.map((s) => ({ event: d.event_id, sub: s.id, url: s.url })));
+    if (pending.length === 0) return;
+    await m.query(
+      `INSERT INTO deliveries (event_id, subscription_id, url, status, attempts)
+       SELECT e, s, u, 'pending', 0 FROM unnest($1::text[], $2::text[], $3::text[]) AS t(e, s, u)
+       ON CONFLICT (event_id, subscription_id) DO NOTHING`,
+      [pending.map((p) => p.event), pending.map((p) => p.sub), pending.map((p) => p.url)],
+    );
+  }
+
+  private async attempts(m: EntityManager, rows: AttemptRecord[]): Promise<void> {
+    if (rows.length === 0) return;
+    const unique = [...new Map(rows.map((a) => [`${a.event_id}\u0000${a.subscription_id}\u0000${a.attempt}`, a])).values()];
+    await m.query(
+      `INSERT INTO attempts (event_id, subscription_id, attempt, url, started_at, duration_ms, status_code, error, outcome)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::int[], $4::text[], $5::timestamptz[], $6::int[], $7::int[], $8::text[], $9::text[])
+       ON CONFLICT DO NOTHING`,
+      [
+        unique.map((a) => a.event_id),
+        unique.map((a) => a.subscription_id),
+        unique.map((a) => a.attempt),
+        unique.map((a) => a.url),
+        unique.map((a) => a.started_at),
+        unique.map((a) => a.duration_ms),
+        unique.map((a) => a.status_code),
+        unique.map((a) => a.error),
+        unique.map((a) => a.outcome),
+      ],
+    );
+    // Per delivery, only the latest attempt of the batch decides its state; older ones never overwrite newer.
+    const latest = new Map<string, AttemptRecord>();
+    for (const a of unique) {
+      const key = `${a.event_id}\u0000${a.subscription_id}`;
+      const seen = latest.get(key);
+      if (!seen || seen.attempt < a.attempt) latest.set(key, a);
+    }
+    const l = [...latest.values()];
+    await m.query(
+      `INSERT INTO deliveries (event_id, subscription_id, url, status, attempts, last_attempt_at, last_status_code, last_error, next_attempt_at)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::int[], $6::timestamptz[], $7::int[], $8::text[], $9::timestamptz[])
+       ON CONFLICT (event_id, subscription_id) DO UPDATE SET url = EXCLUDED.url, status = EXCLUDED.status,
+         attempts = EXCLUDED.attempts, last_attempt_at = EXCLUDED.last_attempt_at, last_status_code = EXCLUDED.last_status_code,
+         last_error = EXCLUDED.last_error, next_attempt_at = EXCLUDED.next_attempt_at
+       WHERE deliveries.attempts <= EXCLUDED.attempts`,
+      [
+        l.map((a) => a.event_id),
+        l.map((a) => a.subscription_id),
+        l.map((a) => a.url),
+        l.map((a) => statusOfAttempt(a)),
+        l.map((a) => a.attempt),
+        l.map((a) => new Date(Date.parse(a.started_at) + a.duration_ms).toISOString()),
+        l.map((a) => a.status_code),
+        l.map((a) => a.error),
+        l.map((a) => a.next_attempt_at),
+      ],
+    );
+  }
+}

@@ -1,0 +1,101 @@
+import { DynamicModule, INestApplicationContext } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { Kafka } from 'kafkajs';
+import type { Registry } from 'prom-client';
+import { ConfigError, HookstreamConfig, loadConfig } from '@app/config';
+import { topicsFor } from '@app/contracts';
+import { createKafka, DEFAULT_RETENTION_MS, ensureTopics } from '@app/kafka';
+import { createLogger, HealthCheck, Logger, NestPinoLogger, startOpsServer } from '@app/observability';
+import { METRICS_REGISTRY } from './tokens';
+
+/** Loads config or exits with the one-line reason (the first bad variable). */
+export function configOrExit(): HookstreamConfig {
+  try {
+    return loadConfig();
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      process.stderr.write(`${e.message}\n`);
+      process.exit(78);
+    }
+    throw e;
+  }
+}
+
+/** Creates every topic with its partition count and configs; safe to run from every app at start. */
+export async function prepareTopics(config: HookstreamConfig, logger: Logger): Promise<void> {
+  const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: 'hookstream-setup' }, logger);
+  await ensureTopics(kafka, topicsFor(config.KAFKA_TOPIC_PREFIX, config.retry), {
+    partitions: config.KAFKA_PARTITIONS,
+    retentionMs: DEFAULT_RETENTION_MS,
+  });
+}
+
+/** Health of Kafka as seen by a fresh admin connection. */
+export function kafkaHealth(kafka: Kafka): () => Promise<'up' | 'down'> {
+  return async () => {
+    const admin = kafka.admin();
+    try {
+      await admin.connect();
+      await admin.describeCluster();
+      return 'up';
+    } catch {
+      return 'down';
+    } finally {
+      await admin.disconnect().catch(() => undefined);
+    }
+  };
+}
+
+/**
+ * Starts a worker app (no HTTP API): topics, the Nest context, `/health` + `/metrics` on `port`, and a
+ * graceful stop on SIGTERM/SIGINT within SHUTDOWN_TIMEOUT_MS.
+ */
+export async function runWorker(
+  name: string,
+  module: (config: HookstreamConfig) => DynamicModule,
+  port: (c: HookstreamConfig) => number,
+  health: (app: INestApplicationContext) => HealthCheck,
+): Promise<void> {
+  const config = configOrExit();
+  const logger = createLogger(name, config.LOG_LEVEL);
+  process.on('unhandledRejection', (e) => logger.error({ 'error.message': String(e) }, 'unhandled rejection'));
+  await retryUntilUp(() => prepareTopics(config, logger), logger, 'Kafka');
+  const app = await NestFactory.createApplicationContext(module(config), { logger: new NestPinoLogger(logger) });
+  const ops = await startOpsServer(port(config), app.get<Registry>(METRICS_REGISTRY), health(app));
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'stopping');
+    const force = setTimeout(() => {
+      logger.error('shutdown timeout reached; exiting');
+      process.exit(1);
+    }, config.SHUTDOWN_TIMEOUT_MS + 2000);
+    force.unref();
+    ops.close();
+    app.close().then(
+      () => process.exit(0),
+      (e: Error) => {
+        logger.error({ 'error.message': e.message }, 'error during shutdown');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+  logger.info({ 'url.port': port(config) }, `${name} ready`);
+}
+
+/** Retries a start-up step while its dependency is still coming up (e.g. the broker starting beside us). */
+export async function retryUntilUp<T>(step: () => Promise<T>, logger: Logger, what: string, timeoutMs = 120000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await step();
+    } catch (e) {
+      if (Date.now() > deadline) throw e;
+      logger.warn({ 'error.message': (e as Error).message, attempt }, `${what} not reachable yet; retrying`);
+      await new Promise((r) => setTimeout(r, Math.min(5000, 250 * attempt)));
+    }
+  }
+}

@@ -1,0 +1,42 @@
+import { DynamicModule, Global, Inject, Injectable, Module, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import type { Kafka } from 'kafkajs';
+import type { HookstreamConfig } from '@app/config';
+import { topicsFor } from '@app/contracts';
+import { createKafka, Publisher } from '@app/kafka';
+import { createLogger, createRegistry } from '@app/observability';
+import { CONFIG, KAFKA, LOGGER, METRICS_REGISTRY, TOPICS, APP_NAME } from './tokens';
+
+/** Connects the app's one producer at start and closes it last at shutdown. */
+@Injectable()
+class PublisherLifecycle implements OnModuleInit, OnApplicationShutdown {
+  constructor(@Inject(Publisher) private readonly publisher: Publisher) {}
+  async onModuleInit(): Promise<void> {
+    await this.publisher.connect();
+  }
+  async onApplicationShutdown(): Promise<void> {
+    await this.publisher.disconnect();
+  }
+}
+
+/** Config, logger, Kafka client, topic names, the producer and the metrics registry for one app. */
+@Global()
+@Module({})
+export class PlatformModule {
+  static forApp(app: string, config: HookstreamConfig): DynamicModule {
+    const logger = createLogger(app, config.LOG_LEVEL);
+    return {
+      module: PlatformModule,
+      providers: [
+        { provide: APP_NAME, useValue: app },
+        { provide: CONFIG, useValue: config },
+        { provide: LOGGER, useValue: logger },
+        { provide: TOPICS, useValue: topicsFor(config.KAFKA_TOPIC_PREFIX, config.retry) },
+        { provide: METRICS_REGISTRY, useValue: createRegistry(app) },
+        { provide: KAFKA, useFactory: () => createKafka({ brokers: config.KAFKA_BROKERS, clientId: `hookstream-${app}` }, logger) },
+        { provide: Publisher, useFactory: (kafka: Kafka) => new Publisher(kafka), inject: [KAFKA] },
+        PublisherLifecycle,
+      ],
+      exports: [APP_NAME, CONFIG, LOGGER, TOPICS, METRICS_REGISTRY, KAFKA, Publisher],
+    };
+  }
+}

@@ -1,0 +1,7 @@
+/** Injection tokens for the outside systems every app talks to, so services can be tested with them mocked. */
+export const CONFIG = Symbol('CONFIG');
+export const LOGGER = Symbol('LOGGER');
+export const KAFKA = Symbol('KAFKA');
+export const TOPICS = Symbol('TOPICS');
+export const METRICS_REGISTRY = Symbol('METRICS_REGISTRY');
+export const APP_NAME = Symbol('APP_NAME');
