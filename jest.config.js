@@ -1,5 +1,5 @@
 // Two tiers: unit specs beside the code (mocks allowed), and end-to-end specs under test/ that run
-// against the real Kafka broker and Postgres started once per run by test/setup/global-setup.ts.
+// against the real Kafka broker and Postgres started once per run by test/setup/global-setup.mjs.
 const moduleNameMapper = { '^@app/([a-z-]+)$': '<rootDir>/libs/$1/src' };
 const transform = { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.jest.json' }] };
 
@@ -22,8 +22,8 @@ module.exports = {
       testMatch: ['**/*.e2e-spec.ts'],
       moduleNameMapper,
       transform,
-      globalSetup: '<rootDir>/test/setup/global-setup.ts',
-      globalTeardown: '<rootDir>/test/setup/global-teardown.ts',
+      globalSetup: '<rootDir>/test/setup/global-setup.mjs',
+      globalTeardown: '<rootDir>/test/setup/global-teardown.mjs',
     },
   ],
 };

@@ -3,7 +3,8 @@
 #   scripts/kafka.sh start   fetch jars once, format storage once, start (or reuse) the broker, wait until it answers
 #   scripts/kafka.sh stop    stop the broker this script started
 #   scripts/kafka.sh status  exit 0 when a broker answers on the port
-# Data lives under .kafka/ (git-ignored). KAFKA_PORT (9092) and KAFKA_CONTROLLER_PORT (9093) move it.
+# Data lives under .kafka/ (git-ignored). KAFKA_PORT (9092) and KAFKA_CONTROLLER_PORT (9093) move it;
+# a third listener on KAFKA_PORT+2 (advertised as KAFKA_PORT+3) serves the tests' fault proxy.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 home="${KAFKA_HOME_DIR:-$root/.kafka}"
@@ -28,6 +29,7 @@ fetch_jars() {
 configure() {
   mkdir -p "$data/log" "$data/logs"
   sed -e "s#@DATA_DIR@#$data#g" -e "s#@PORT@#$port#g" -e "s#@CONTROLLER_PORT@#$controller_port#g" \
+    -e "s#@FAULT_PORT@#$((port + 2))#g" -e "s#@FAULT_PROXY_PORT@#$((port + 3))#g" \
     "$root/infra/kafka/server.properties.template" > "$data/server.properties"
   if [ ! -f "$data/log/meta.properties" ]; then
     local id

@@ -1,0 +1,22 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+export interface TestEnv {
+  root: string;
+  prefix: string;
+  apiUrl: string;
+  logsDir: string;
+  env: Record<string, string>;
+}
+
+let cached: TestEnv | undefined;
+
+/** What the global setup started for this run. */
+export function testEnv(): TestEnv {
+  cached ??= JSON.parse(readFileSync(join(__dirname, '../../.data/test-env.json'), 'utf8')) as TestEnv;
+  return cached;
+}
+
+export function uniqueId(label: string): string {
+  return `${label}_${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}`;
+}
