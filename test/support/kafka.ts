@@ -2,7 +2,7 @@ import { Kafka, logLevel, Producer } from 'kafkajs';
 import { testEnv } from './env';
 
 let kafka: Kafka | undefined;
-let producer: Producer | undefined;
+let producer: Promise<Producer> | undefined;
 
 export function testKafka(): Kafka {
   kafka ??= new Kafka({ clientId: 'hookstream-tests', brokers: testEnv().env.KAFKA_BROKERS!.split(','), logLevel: logLevel.NOTHING });
@@ -15,16 +15,18 @@ export function topic(name: string): string {
 
 /** Writes raw records straight to a topic, as an outside producer would. */
 export async function produce(topicName: string, messages: Array<{ key: string | null; value: string | null }>): Promise<void> {
-  if (!producer) {
-    producer = testKafka().producer();
-    await producer.connect();
-  }
-  await producer.send({ topic: topicName, messages });
+  producer ??= (async () => {
+    const p = testKafka().producer();
+    await p.connect();
+    return p;
+  })();
+  await (await producer).send({ topic: topicName, messages });
 }
 
 export async function closeKafka(): Promise<void> {
-  await producer?.disconnect();
+  const p = producer;
   producer = undefined;
+  await (await p)?.disconnect();
 }
 
 /** Reads a topic from the beginning until `found` returns a value or time runs out. */

@@ -1,0 +1,93 @@
+import { api } from '../support/api';
+import { testEnv, uniqueId } from '../support/env';
+import { startExtraApi } from '../support/extra-api';
+
+describe('API input checks and access control', () => {
+  const good = { url: 'https://example.com/hook', events: ['a.b'] };
+
+  it.each([
+    ['a missing type', '/events', { data: {} }, /type/],
+    ['data that is not an object', '/events', { type: 'a.b', data: 'x' }, /data must be a JSON object/],
+    ['an unknown field on an event', '/events', { type: 'a.b', data: {}, colour: 'red' }, /colour/],
+    ['a bad event type', '/events', { type: 'has space', data: {} }, /type must be dot-separated/],
+    ['a relative URL', '/webhooks', { ...good, url: '/hook' }, /not an absolute URL/],
+    ['credentials in the URL', '/webhooks', { ...good, url: 'https://user:pw@example.com/hook' }, /must not contain credentials/],
+    ['an empty events list', '/webhooks', { ...good, events: [] }, /at least one event type/],
+    ['a malformed event filter', '/webhooks', { ...good, events: ['order.*.x'] }, /event filter/],
+    ['an unknown field on a subscription', '/webhooks', { ...good, retries: 3 }, /retries/],
+    ['a malformed secret', '/webhooks', { ...good, secret: 'not-a-secret' }, /whsec_/],
+    ['auth of an unknown type', '/webhooks', { ...good, auth: { type: 'digest', username: 'u', password: 'p' } }, /basic/],
+  ])('refuses %s with 400 and a readable message', async (_name, path, body, message) => {
+    const res = await api<{ statusCode: number; error: string; message: string }>('POST', path, body);
+    expect(res.status).toBe(400);
+    expect(res.body.statusCode).toBe(400);
+    expect(res.body.error).toBe('Bad Request');
+    expect(res.body.message).toMatch(message);
+  });
+
+  it('refuses a body that is not JSON with 400', async () => {
+    const res = await api<{ message: string }>('POST', '/events', undefined, { rawBody: '{"type": ' });
+    expect(res.status).toBe(400);
+    expect(res.body.message).toMatch(/not valid JSON/);
+  });
+
+  it('refuses bodies over 256 KiB with 413 and accepts one just under', async () => {
+    const big = await api('POST', '/events', { type: 'big.one', data: { blob: 'x'.repeat(256 * 1024) } });
+    expect(big.status).toBe(413);
+    expect(big.body).toMatchObject({ statusCode: 413, error: 'Payload Too Large' });
+    const fits = await api('POST', '/events', { type: `${uniqueId('big')}.fits`, data: { blob: 'x'.repeat(250 * 1024) } });
+    expect(fits.status).toBe(202);
+  });
+
+  it('answers 401 without a key or with a wrong one, and keeps /health open', async () => {
+    const none = await api('GET', '/webhooks', undefined, { key: null });
+    expect(none.status).toBe(401);
+    expect(none.body).toMatchObject({ statusCode: 401, error: 'Unauthorized' });
+    expect((await api('GET', '/webhooks', undefined, { key: 'wrong' })).status).toBe(401);
+    expect((await api('POST', '/events', { type: 'a.b', data: {} }, { key: 'wrong' })).status).toBe(401);
+    expect((await api('GET', '/docs', undefined, { key: null })).status).toBe(401);
+    expect((await api('GET', '/health', undefined, { key: null })).status).toBe(200);
+  });
+
+  it('serves OpenAPI at /docs and Prometheus metrics at /metrics to a caller with a key', async () => {
+    const env = testEnv();
+    const docs = await fetch(`${env.apiUrl}/docs-json`, { headers: { authorization: `Bearer ${env.env.API_KEYS}` } });
+    expect(docs.status).toBe(200);
+    const spec = (await docs.json()) as { paths: Record<string, unknown> };
+    expect(Object.keys(spec.paths)).toEqual(expect.arrayContaining(['/webhooks', '/events', '/webhooks/status', '/events/{id}/attempts']));
+    const metrics = await fetch(`${env.apiUrl}/metrics`, { headers: { authorization: `Bearer ${env.env.API_KEYS}` } });
+    expect(await metrics.text()).toMatch(/process_cpu_seconds_total/);
+  });
+
+  it('with the safe defaults, refuses plain http and private or loopback targets', async () => {
+    const extra = await startExtraApi({ ALLOW_INSECURE_HTTP: 'false', ALLOW_PRIVATE_TARGETS: 'false' });
+    try {
+      const post = (url: string) => api<{ message: string }>('POST', '/webhooks', { ...good, url }, { baseUrl: extra.url });
+      const http = await post('http://example.com/hook');
+      expect(http.status).toBe(400);
+      expect(http.body.message).toMatch(/must use https:\/\/.*ALLOW_INSECURE_HTTP/);
+      for (const url of ['https://127.0.0.1/h', 'https://10.0.0.1/h', 'https://169.254.169.254/h', 'https://[::1]/h', 'https://localhost/h']) {
+        const res = await post(url);
+        expect([url, res.status]).toEqual([url, 400]);
+        expect(res.body.message).toMatch(/not an allowed target/);
+      }
+    } finally {
+      await extra.stop();
+    }
+  });
+
+  it('answers 403 to a caller outside API_ALLOWED_CIDRS, even with a valid key', async () => {
+    const extra = await startExtraApi({ API_ALLOWED_CIDRS: '192.0.2.0/24,2001:db8::/32' });
+    try {
+      const res = await api<{ message: string }>('GET', '/webhooks', undefined, { baseUrl: extra.url });
+      expect(res.status).toBe(403);
+      expect(res.body.message).toMatch(/not in API_ALLOWED_CIDRS/);
+      // Without TRUST_PROXY a forged X-Forwarded-For changes nothing.
+      const forged = await api('GET', '/webhooks', undefined, { baseUrl: extra.url, headers: { 'x-forwarded-for': '192.0.2.7' } });
+      expect(forged.status).toBe(403);
+      expect((await api('GET', '/health', undefined, { baseUrl: extra.url, key: null })).status).not.toBe(403);
+    } finally {
+      await extra.stop();
+    }
+  });
+});
