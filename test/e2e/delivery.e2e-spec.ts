@@ -22,17 +22,17 @@ describe('delivery, end to end on the real broker and database', () => {
     const id = await publish({ type, data: { order: 42, note: 'ünïcödé' } });
     expect(id).toMatch(/^evt_/);
 
-    const [req] = await eventually(async () => (receiver.byEvent(id).length > 0 ? receiver.byEvent(id) : undefined), 'the request');
-    const body = new Webhook(sub.secret).verify(req!.body, {
-      'webhook-id': String(req!.headers['webhook-id']),
-      'webhook-timestamp': String(req!.headers['webhook-timestamp']),
-      'webhook-signature': String(req!.headers['webhook-signature']),
+    const req = await eventually(async () => receiver.byEvent(id)[0], 'the request');
+    const body = new Webhook(sub.secret).verify(req.body, {
+      'webhook-id': String(req.headers['webhook-id']),
+      'webhook-timestamp': String(req.headers['webhook-timestamp']),
+      'webhook-signature': String(req.headers['webhook-signature']),
     }) as Record<string, unknown>;
     expect(body).toEqual({ id, type, timestamp: expect.stringMatching(/^\d{4}-\d\d-\d\dT/), data: { order: 42, note: 'ünïcödé' } });
-    expect(Object.keys(JSON.parse(req!.body))).toEqual(['id', 'type', 'timestamp', 'data']);
-    expect(req!.headers['content-type']).toBe('application/json');
-    expect(req!.headers.authorization).toBe(`Basic ${Buffer.from('shop:pa55-e2e').toString('base64')}`);
-    expect(() => new Webhook(`whsec_${Buffer.alloc(32, 1).toString('base64')}`).verify(req!.body, req!.headers as Record<string, string>)).toThrow();
+    expect(Object.keys(JSON.parse(req.body) as object)).toEqual(['id', 'type', 'timestamp', 'data']);
+    expect(req.headers['content-type']).toBe('application/json');
+    expect(req.headers.authorization).toBe(`Basic ${Buffer.from('shop:pa55-e2e').toString('base64')}`);
+    expect(() => new Webhook(`whsec_${Buffer.alloc(32, 1).toString('base64')}`).verify(req.body, req.headers as Record<string, string>)).toThrow();
 
     const status = await statusOf(id, ['delivered']);
     expect(status).toMatchObject({ event_id: id, type, status: 'delivered', attempts: 1 });
@@ -57,8 +57,8 @@ describe('delivery, end to end on the real broker and database', () => {
 
     const status = await statusOf(id, ['delivered']);
     expect(status.attempts).toBe(1);
-    const [req] = receiver.byEvent(id);
-    const body = new Webhook(sub.secret).verify(req!.body, req!.headers as Record<string, string>);
+    const req = receiver.byEvent(id)[0]!;
+    const body = new Webhook(sub.secret).verify(req.body, req.headers as Record<string, string>);
     expect(body).toEqual({ id, type, timestamp: '2026-01-02T03:04:05.000Z', data: { amount: 5 } });
   });
 

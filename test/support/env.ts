@@ -6,7 +6,7 @@ export interface TestEnv {
   prefix: string;
   apiUrl: string;
   logsDir: string;
-  env: Record<string, string>;
+  env: Record<string, string | undefined>;
 }
 
 let cached: TestEnv | undefined;

@@ -88,7 +88,8 @@ export class BatchConsumer {
     this.options.onAssignment?.(assignment);
   }
 
-  private async eachBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
+  private async eachBatch(payload: EachBatchPayload): Promise<void> {
+    const { batch } = payload;
     const key = `${batch.topic}:${batch.partition}`;
     let progress = this.progress.get(key);
     if (!progress) this.progress.set(key, (progress = new PartitionProgress()));
@@ -97,9 +98,9 @@ export class BatchConsumer {
     for (const messages of units) {
       while (this.running >= this.options.concurrency && !this.stopping) {
         await new Promise<void>((r) => this.waiters.push(r));
-        await heartbeat();
+        await payload.heartbeat();
       }
-      if (!isRunning() || isStale() || this.stopping) return;
+      if (!payload.isRunning() || payload.isStale() || this.stopping) return;
       const unit = progress.add(Number(messages[0]!.offset), Number(messages[messages.length - 1]!.offset));
       this.running++;
       void this.runUnit(messages, { topic: batch.topic, partition: batch.partition }).then((finished) => {
@@ -107,10 +108,10 @@ export class BatchConsumer {
         this.running--;
         this.waiters.shift()?.();
       });
-      resolveOffset(messages[messages.length - 1]!.offset);
+      payload.resolveOffset(messages[messages.length - 1]!.offset);
     }
-    if (batch.messages.length > 0) resolveOffset(batch.lastOffset());
-    await heartbeat();
+    if (batch.messages.length > 0) payload.resolveOffset(batch.lastOffset());
+    await payload.heartbeat();
   }
 
   /** True when the unit's work is done (or skipped as non-retryable); false when abandoned at shutdown. */

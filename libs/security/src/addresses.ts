@@ -5,13 +5,15 @@ export class CidrList {
   private readonly ranges: Array<[ipaddr.IPv4 | ipaddr.IPv6, number]>;
 
   constructor(cidrs: string[]) {
-    this.ranges = cidrs.map((c) => {
+    this.ranges = cidrs.map((c): [ipaddr.IPv4 | ipaddr.IPv6, number] => {
       try {
-        return c.includes('/') ? ipaddr.parseCIDR(c) : ([ipaddr.parse(c), ipaddr.parse(c).kind() === 'ipv4' ? 32 : 128] as const);
+        if (c.includes('/')) return ipaddr.parseCIDR(c);
+        const ip = ipaddr.parse(c);
+        return [ip, ip.kind() === 'ipv4' ? 32 : 128];
       } catch {
         throw new Error(`"${c}" is not a CIDR range (e.g. 10.0.0.0/8 or ::1/128)`);
       }
-    }) as Array<[ipaddr.IPv4 | ipaddr.IPv6, number]>;
+    });
   }
 
   contains(address: string): boolean {

@@ -20,7 +20,7 @@ export function accessControl(allowed: CidrList, keys: ApiKeys) {
       return;
     }
     const match = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '');
-    const keyId = match ? keys.identify(match[1]!) : null;
+    const keyId = match ? keys.identify(match[1] ?? '') : null;
     if (!keyId) {
       const message = match ? 'the API key is not valid' : 'send an API key as "Authorization: Bearer <key>"';
       res.status(401).json({ statusCode: 401, error: 'Unauthorized', message });

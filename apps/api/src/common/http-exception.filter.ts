@@ -17,7 +17,7 @@ export class HttpExceptionFilter implements ExceptionFilter {
       status = exception.getStatus();
       const body = exception.getResponse();
       const m = typeof body === 'string' ? body : (body as { message?: unknown }).message;
-      message = Array.isArray(m) ? m.join('; ') : String(m ?? exception.message);
+      message = Array.isArray(m) ? m.join('; ') : typeof m === 'string' ? m : exception.message;
     } else if (exception instanceof DatabaseUnavailableError) {
       status = HttpStatus.SERVICE_UNAVAILABLE;
       message = exception.message;
@@ -29,10 +29,10 @@ export class HttpExceptionFilter implements ExceptionFilter {
 }
 
 function reasonPhrase(status: number): string {
-  const name = Object.entries(HttpStatus).find(([, v]) => v === status)?.[0] ?? 'ERROR';
+  const name = Object.entries(HttpStatus).find(([, v]) => Number(v) === status)?.[0] ?? 'ERROR';
   return name
     .toLowerCase()
     .split('_')
-    .map((w) => w[0]!.toUpperCase() + w.slice(1))
+    .map((w) => w.charAt(0).toUpperCase() + w.slice(1))
     .join(' ');
 }

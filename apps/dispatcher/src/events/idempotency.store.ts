@@ -48,7 +48,7 @@ export class IdempotencyStore {
 
   private partition(p: number): Map<string, number> {
     let ids = this.partitions.get(p);
-    if (!ids) this.partitions.set(p, (ids = new Map()));
+    if (!ids) this.partitions.set(p, (ids = new Map<string, number>()));
     return ids;
   }
 

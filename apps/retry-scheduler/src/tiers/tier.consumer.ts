@@ -51,11 +51,11 @@ export class TierConsumer implements OnApplicationBootstrap, BeforeApplicationSh
     await this.consumer.disconnect();
   }
 
-  private async eachBatch({ batch, resolveOffset, isRunning, isStale }: EachBatchPayload): Promise<void> {
-    const { topic, partition } = batch;
+  private async eachBatch(payload: EachBatchPayload): Promise<void> {
+    const { topic, partition } = payload.batch;
     let forwarded: string | null = null;
-    for (const message of batch.messages) {
-      if (!isRunning() || isStale()) break;
+    for (const message of payload.batch.messages) {
+      if (!payload.isRunning() || payload.isStale()) break;
       const task = parseRecord(deliveryTaskSchema, message.value);
       if (task.ok) {
         const wait = waitMs(task.value.due_at, Date.now());
@@ -67,7 +67,7 @@ export class TierConsumer implements OnApplicationBootstrap, BeforeApplicationSh
       } else {
         this.logger.error({ 'kafka.topic': topic, 'kafka.offset': message.offset, 'error.message': task.reason }, 'unreadable retry record skipped');
       }
-      resolveOffset(message.offset);
+      payload.resolveOffset(message.offset);
       forwarded = message.offset;
     }
     if (forwarded !== null) {
