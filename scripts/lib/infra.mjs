@@ -64,22 +64,24 @@ export async function ensurePostgres(root, database) {
   return { url: `postgres://postgres:postgres@127.0.0.1:${port}/${database}`, stop: () => pg.stop() };
 }
 
-/** Starts the four apps from dist/ with `env`; each one's output goes to `<logsDir>/<app>.log` and, if given, to `echo`. */
-export function startApps(root, env, logsDir, echo) {
+/** Starts one app from dist/ with `env`; its output goes to `<logsDir>/<app>.log` and, if given, to `echo`. */
+export function startApp(root, app, env, logsDir, echo) {
   mkdirSync(logsDir, { recursive: true });
-  return APPS.map((app) => {
-    const child = spawn(process.execPath, [join(root, 'dist/apps', app, 'src/main.js')], {
-      cwd: root,
-      env: { ...process.env, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    const log = createWriteStream(join(logsDir, `${app}.log`), { flags: 'a' });
-    for (const stream of [child.stdout, child.stderr]) {
-      stream.pipe(log, { end: false });
-      if (echo) stream.on('data', (d) => echo(app, d));
-    }
-    return { app, child };
+  const child = spawn(process.execPath, [join(root, 'dist/apps', app, 'src/main.js')], {
+    cwd: root,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
+  const log = createWriteStream(join(logsDir, `${app}.log`), { flags: 'a' });
+  for (const stream of [child.stdout, child.stderr]) {
+    stream.pipe(log, { end: false });
+    if (echo) stream.on('data', (d) => echo(app, d));
+  }
+  return { app, child };
+}
+
+export function startApps(root, env, logsDir, echo) {
+  return APPS.map((app) => startApp(root, app, env, logsDir, echo));
 }
 
 export async function stopApps(handles, timeoutMs = 20000) {
