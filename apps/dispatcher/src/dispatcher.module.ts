@@ -5,7 +5,7 @@ import type { HookstreamConfig } from '@app/config';
 import type { Topics } from '@app/contracts';
 import { GotDeliveryClient } from '@app/delivery';
 import { DeliveryMetrics } from '@app/observability';
-import { CONFIG, KAFKA, METRICS_REGISTRY, PlatformModule, TOPICS } from '@app/platform';
+import { CONFIG, KAFKA, METRICS_REGISTRY, PlatformModule, TOPICS, WORKER_CONSUMERS } from '@app/platform';
 import { SecretBox } from '@app/security';
 import { SubscriptionsModule } from '@app/subscriptions';
 import { AttemptService } from './delivery/attempt.service';
@@ -48,6 +48,7 @@ export class DispatcherModule {
         DispatchService,
         EventsConsumer,
         DeliveriesConsumer,
+        { provide: WORKER_CONSUMERS, useFactory: (e: EventsConsumer, d: DeliveriesConsumer) => [e, d], inject: [EventsConsumer, DeliveriesConsumer] },
       ],
     };
   }

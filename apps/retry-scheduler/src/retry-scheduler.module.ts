@@ -1,6 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import type { HookstreamConfig } from '@app/config';
-import { PlatformModule } from '@app/platform';
+import { PlatformModule, WORKER_CONSUMERS } from '@app/platform';
 import { TierConsumer } from './tiers/tier.consumer';
 
 /** Built from the config loaded once at start-up. */
@@ -10,7 +10,7 @@ export class RetrySchedulerModule {
     return {
       module: RetrySchedulerModule,
       imports: [PlatformModule.forApp('retry-scheduler', config)],
-      providers: [TierConsumer],
+      providers: [TierConsumer, { provide: WORKER_CONSUMERS, useFactory: (t: TierConsumer) => [t], inject: [TierConsumer] }],
     };
   }
 }

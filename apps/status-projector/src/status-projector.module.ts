@@ -1,7 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import type { HookstreamConfig } from '@app/config';
 import { Database, PersistenceModule, ProjectionRepository } from '@app/persistence';
-import { PlatformModule } from '@app/platform';
+import { PlatformModule, WORKER_CONSUMERS } from '@app/platform';
 import { ProjectionConsumer } from './projection/projection.consumer';
 import { ProjectionService } from './projection/projection.service';
 
@@ -16,6 +16,7 @@ export class StatusProjectorModule {
         { provide: ProjectionRepository, useFactory: (db: Database) => new ProjectionRepository(db), inject: [Database] },
         ProjectionService,
         ProjectionConsumer,
+        { provide: WORKER_CONSUMERS, useFactory: (p: ProjectionConsumer) => [p], inject: [ProjectionConsumer] },
       ],
     };
   }

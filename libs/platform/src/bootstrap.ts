@@ -1,11 +1,13 @@
-import { DynamicModule, INestApplicationContext } from '@nestjs/common';
+import { DynamicModule, INestMicroservice } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import type { MicroserviceOptions } from '@nestjs/microservices';
 import type { Kafka } from 'kafkajs';
 import type { Registry } from 'prom-client';
 import { ConfigError, HookstreamConfig, loadConfig } from '@app/config';
 import { topicsFor } from '@app/contracts';
 import { createKafka, DEFAULT_RETENTION_MS, ensureTopics } from '@app/kafka';
 import { createLogger, HealthCheck, Logger, NestPinoLogger, startOpsServer } from '@app/observability';
+import { KafkaWorkerTransport, WORKER_CONSUMERS, WorkerConsumer } from './kafka-worker.transport';
 import { METRICS_REGISTRY } from './tokens';
 
 /** Loads config or exits with the one-line reason (the first bad variable). */
@@ -47,20 +49,24 @@ export function kafkaHealth(kafka: Kafka): () => Promise<'up' | 'down'> {
 }
 
 /**
- * Starts a worker app (no HTTP API): topics, the Nest context, `/health` + `/metrics` on `port`, and a
- * graceful stop on SIGTERM/SIGINT within SHUTDOWN_TIMEOUT_MS.
+ * Starts a worker app (no HTTP API) as a Nest microservice on the Kafka worker transport: topics, the
+ * consumers the module lists under WORKER_CONSUMERS, `/health` + `/metrics` on `port`, and a graceful stop
+ * on SIGTERM/SIGINT within SHUTDOWN_TIMEOUT_MS.
  */
 export async function runWorker(
   name: string,
   module: (config: HookstreamConfig) => DynamicModule,
   port: (c: HookstreamConfig) => number,
-  health: (app: INestApplicationContext) => HealthCheck,
+  health: (app: INestMicroservice) => HealthCheck,
 ): Promise<void> {
   const config = configOrExit();
   const logger = createLogger(name, config.LOG_LEVEL);
   process.on('unhandledRejection', (e) => logger.error({ 'error.message': String(e) }, 'unhandled rejection'));
   await retryUntilUp(() => prepareTopics(config, logger), logger, 'Kafka');
-  const app = await NestFactory.createApplicationContext(module(config), { logger: new NestPinoLogger(logger) });
+  const transport = new KafkaWorkerTransport(config.SHUTDOWN_TIMEOUT_MS);
+  const app = await NestFactory.createMicroservice<MicroserviceOptions>(module(config), { strategy: transport, logger: new NestPinoLogger(logger) });
+  transport.use(app.get<WorkerConsumer[]>(WORKER_CONSUMERS));
+  await app.listen();
   const ops = await startOpsServer(port(config), app.get<Registry>(METRICS_REGISTRY), health(app));
   let stopping = false;
   const stop = (signal: string) => {

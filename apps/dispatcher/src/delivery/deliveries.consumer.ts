@@ -1,20 +1,20 @@
-import { BeforeApplicationShutdown, Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type { Kafka } from 'kafkajs';
 import type { HookstreamConfig } from '@app/config';
 import { deliveryTaskSchema, parseRecord, Topics } from '@app/contracts';
 import { BatchConsumer, NonRetryableError } from '@app/kafka';
 import type { Logger } from '@app/observability';
-import { CONFIG, KAFKA, LOGGER, TOPICS } from '@app/platform';
+import { CONFIG, KAFKA, LOGGER, TOPICS, WorkerConsumer } from '@app/platform';
 import { AttemptService } from './attempt.service';
 
 /** Consumes deliveries that are due (retries handed back by the scheduler, manual retries). */
 @Injectable()
-export class DeliveriesConsumer implements OnApplicationBootstrap, BeforeApplicationShutdown {
+export class DeliveriesConsumer implements WorkerConsumer {
   private readonly consumer: BatchConsumer;
 
   constructor(
     @Inject(KAFKA) kafka: Kafka,
-    @Inject(CONFIG) private readonly config: HookstreamConfig,
+    @Inject(CONFIG) config: HookstreamConfig,
     @Inject(TOPICS) topics: Topics,
     @Inject(LOGGER) logger: Logger,
     attempts: AttemptService,
@@ -36,11 +36,11 @@ export class DeliveriesConsumer implements OnApplicationBootstrap, BeforeApplica
     );
   }
 
-  onApplicationBootstrap(): Promise<void> {
+  start(): Promise<void> {
     return this.consumer.start();
   }
 
-  beforeApplicationShutdown(): Promise<void> {
-    return this.consumer.stop(this.config.SHUTDOWN_TIMEOUT_MS);
+  stop(timeoutMs: number): Promise<void> {
+    return this.consumer.stop(timeoutMs);
   }
 }

@@ -1,10 +1,10 @@
-import { BeforeApplicationShutdown, Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type { Kafka } from 'kafkajs';
 import type { HookstreamConfig } from '@app/config';
 import type { Topics } from '@app/contracts';
 import { BatchConsumer } from '@app/kafka';
 import type { Logger } from '@app/observability';
-import { CONFIG, KAFKA, LOGGER, TOPICS } from '@app/platform';
+import { CONFIG, KAFKA, LOGGER, TOPICS, WorkerConsumer } from '@app/platform';
 import { DispatchService } from './dispatch.service';
 import { IdempotencyRestorer } from './idempotency-restorer';
 
@@ -12,12 +12,12 @@ export const eventsGroup = (config: HookstreamConfig) => `${config.KAFKA_TOPIC_P
 
 /** Consumes the events topic: each record is its own unit of work, many in parallel. */
 @Injectable()
-export class EventsConsumer implements OnApplicationBootstrap, BeforeApplicationShutdown {
+export class EventsConsumer implements WorkerConsumer {
   private readonly consumer: BatchConsumer;
 
   constructor(
     @Inject(KAFKA) kafka: Kafka,
-    @Inject(CONFIG) private readonly config: HookstreamConfig,
+    @Inject(CONFIG) config: HookstreamConfig,
     @Inject(TOPICS) topics: Topics,
     @Inject(LOGGER) logger: Logger,
     dispatch: DispatchService,
@@ -38,11 +38,11 @@ export class EventsConsumer implements OnApplicationBootstrap, BeforeApplication
     );
   }
 
-  onApplicationBootstrap(): Promise<void> {
+  start(): Promise<void> {
     return this.consumer.start();
   }
 
-  beforeApplicationShutdown(): Promise<void> {
-    return this.consumer.stop(this.config.SHUTDOWN_TIMEOUT_MS);
+  stop(timeoutMs: number): Promise<void> {
+    return this.consumer.stop(timeoutMs);
   }
 }

@@ -1,10 +1,10 @@
-import { BeforeApplicationShutdown, Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
 import type { HookstreamConfig } from '@app/config';
 import { deliveryTaskSchema, parseRecord, Topics } from '@app/contracts';
 import { Publisher } from '@app/kafka';
 import type { Logger } from '@app/observability';
-import { CONFIG, KAFKA, LOGGER, TOPICS } from '@app/platform';
+import { CONFIG, KAFKA, LOGGER, TOPICS, WorkerConsumer } from '@app/platform';
 import { waitMs } from './due-gate';
 
 /**
@@ -14,7 +14,7 @@ import { waitMs } from './due-gate';
  * other partitions carry on. Due records go to the deliveries topic; offsets are committed after they did.
  */
 @Injectable()
-export class TierConsumer implements OnApplicationBootstrap, BeforeApplicationShutdown {
+export class TierConsumer implements WorkerConsumer {
   private readonly consumer: Consumer;
   private readonly timers = new Map<string, NodeJS.Timeout>();
 
@@ -33,7 +33,7 @@ export class TierConsumer implements OnApplicationBootstrap, BeforeApplicationSh
     });
   }
 
-  async onApplicationBootstrap(): Promise<void> {
+  async start(): Promise<void> {
     // Pauses do not survive a rebalance; the new assignment re-reads each head from the committed offset.
     this.consumer.on(this.consumer.events.GROUP_JOIN, () => this.clearTimers());
     await this.consumer.connect();
@@ -46,7 +46,7 @@ export class TierConsumer implements OnApplicationBootstrap, BeforeApplicationSh
     });
   }
 
-  async beforeApplicationShutdown(): Promise<void> {
+  async stop(): Promise<void> {
     this.clearTimers();
     await this.consumer.disconnect();
   }

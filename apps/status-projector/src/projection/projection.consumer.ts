@@ -1,21 +1,21 @@
-import { BeforeApplicationShutdown, Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type { Kafka } from 'kafkajs';
 import type { HookstreamConfig } from '@app/config';
 import type { Topics } from '@app/contracts';
 import { BatchConsumer } from '@app/kafka';
 import type { Logger } from '@app/observability';
 import { Database } from '@app/persistence';
-import { CONFIG, KAFKA, LOGGER, TOPICS } from '@app/platform';
+import { CONFIG, KAFKA, LOGGER, TOPICS, WorkerConsumer } from '@app/platform';
 import { ProjectionService } from './projection.service';
 
 /** One unit of work per fetched batch: the whole batch lands in one transaction before its offsets commit. */
 @Injectable()
-export class ProjectionConsumer implements OnApplicationBootstrap, BeforeApplicationShutdown {
+export class ProjectionConsumer implements WorkerConsumer {
   private readonly consumer: BatchConsumer;
 
   constructor(
     @Inject(KAFKA) kafka: Kafka,
-    @Inject(CONFIG) private readonly config: HookstreamConfig,
+    @Inject(CONFIG) config: HookstreamConfig,
     @Inject(TOPICS) topics: Topics,
     @Inject(LOGGER) logger: Logger,
     private readonly db: Database,
@@ -34,12 +34,12 @@ export class ProjectionConsumer implements OnApplicationBootstrap, BeforeApplica
     );
   }
 
-  async onApplicationBootstrap(): Promise<void> {
+  async start(): Promise<void> {
     await this.db.ready();
     await this.consumer.start();
   }
 
-  beforeApplicationShutdown(): Promise<void> {
-    return this.consumer.stop(this.config.SHUTDOWN_TIMEOUT_MS);
+  stop(timeoutMs: number): Promise<void> {
+    return this.consumer.stop(timeoutMs);
   }
 }
