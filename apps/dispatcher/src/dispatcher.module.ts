@@ -3,19 +3,18 @@ import type { Kafka } from 'kafkajs';
 import type { Registry } from 'prom-client';
 import type { HookstreamConfig } from '@app/config';
 import type { Topics } from '@app/contracts';
-import { GotDeliveryClient } from '@app/delivery';
 import { DeliveryMetrics } from '@app/observability';
 import { CONFIG, KAFKA, METRICS_REGISTRY, PlatformModule, TOPICS, WORKER_CONSUMERS } from '@app/platform';
 import { SecretBox } from '@app/security';
 import { SubscriptionsModule } from '@app/subscriptions';
 import { AttemptService } from './delivery/attempt.service';
 import { DeliveriesConsumer } from './delivery/deliveries.consumer';
+import { deliveryClientProviders } from './delivery/delivery-client.provider';
 import { RequestBuilder } from './delivery/request-builder';
 import { DispatchService } from './events/dispatch.service';
 import { eventsGroup, EventsConsumer } from './events/events.consumer';
 import { IdempotencyRestorer } from './events/idempotency-restorer';
 import { IdempotencyStore } from './events/idempotency.store';
-import { DELIVERY_CLIENT } from './tokens';
 
 /** Built from the config loaded once at start-up. */
 @Module({})
@@ -25,12 +24,7 @@ export class DispatcherModule {
       module: DispatcherModule,
       imports: [PlatformModule.forApp('dispatcher', config), SubscriptionsModule],
       providers: [
-        {
-          provide: DELIVERY_CLIENT,
-          useFactory: (c: HookstreamConfig) =>
-            new GotDeliveryClient({ timeoutMs: c.DELIVERY_TIMEOUT_MS, allowPrivateTargets: c.ALLOW_PRIVATE_TARGETS, maxSockets: 64 }),
-          inject: [CONFIG],
-        },
+        ...deliveryClientProviders,
         { provide: RequestBuilder, useFactory: (c: HookstreamConfig) => new RequestBuilder(new SecretBox(c.encryptionKey)), inject: [CONFIG] },
         { provide: DeliveryMetrics, useFactory: (r: Registry) => new DeliveryMetrics(r), inject: [METRICS_REGISTRY] },
         {

@@ -1,0 +1,108 @@
+import { randomBytes } from 'node:crypto';
+import { loadConfig } from '@app/config';
+import { DeliveryTask, SubscriptionRecord, topicsFor } from '@app/contracts';
+import { DeliveryHttpClient, HttpAttemptResult, HttpRequest } from '@app/delivery';
+import { OutgoingRecord, Publisher } from '@app/kafka';
+import { createLogger, createRegistry, DeliveryMetrics } from '@app/observability';
+import { SecretBox } from '@app/security';
+import { SubscriptionIndex } from '@app/subscriptions';
+import { AttemptService } from './attempt.service';
+import { RequestBuilder } from './request-builder';
+
+const config = loadConfig({ ENCRYPTION_KEY: randomBytes(32).toString('base64'), HOOKSTREAM_DATA_DIR: '/tmp/hookstream-spec', RETRY_MAX: '2' });
+const topics = topicsFor('spec', config.retry);
+const box = new SecretBox(config.encryptionKey);
+
+function sub(overrides: Partial<SubscriptionRecord> = {}): SubscriptionRecord {
+  return {
+    kind: 'subscription',
+    version: 1,
+    id: 'sub_1',
+    url: 'https://example.com/hook',
+    events: ['*'],
+    auth: { type: 'basic', username: 'u', password_sealed: box.seal('pw') },
+    secret_sealed: box.seal(`whsec_${randomBytes(32).toString('base64')}`),
+    description: null,
+    enabled: true,
+    created_at: '2026-01-01T00:00:00.000Z',
+    updated_at: '2026-01-01T00:00:00.000Z',
+    ...overrides,
+  };
+}
+
+function task(attempt: number, last = 3): DeliveryTask {
+  return {
+    kind: 'delivery',
+    version: 1,
+    event: { id: 'evt_1', type: 'a.b', timestamp: '2026-01-01T00:00:00.000Z', data: { x: 1 } },
+    subscription_id: 'sub_1',
+    attempt,
+    last_attempt: last,
+    due_at: '2026-01-01T00:00:00.000Z',
+  };
+}
+
+function setup(result: HttpAttemptResult, subscription: SubscriptionRecord | null = sub()) {
+  const published: OutgoingRecord[] = [];
+  const requests: HttpRequest[] = [];
+  const client: DeliveryHttpClient = { post: async (r) => (requests.push(r), result), close: () => undefined };
+  const publisher = { publish: async (rs: OutgoingRecord[]) => void published.push(...rs) } as unknown as Publisher;
+  const index = { get: () => subscription ?? undefined } as unknown as SubscriptionIndex;
+  const logger = createLogger('spec', 'silent');
+  const service = new AttemptService(config, topics, logger, client, publisher, index, new RequestBuilder(box), new DeliveryMetrics(createRegistry('spec')));
+  const decoded = () => published.map((r) => ({ topic: r.topic, key: r.key, value: JSON.parse(r.value!.toString()) as Record<string, unknown> }));
+  return { service, requests, decoded };
+}
+
+const ok: HttpAttemptResult = { statusCode: 204, error: null, durationMs: 12, retryAfterMs: null };
+const boom: HttpAttemptResult = { statusCode: 500, error: 'receiver answered 500', durationMs: 7, retryAfterMs: null };
+
+describe('AttemptService', () => {
+  it('records a delivered attempt and schedules nothing more', async () => {
+    const { service, requests, decoded } = setup(ok);
+    await service.run(task(1));
+    expect(requests).toHaveLength(1);
+    expect(requests[0]!.headers.authorization).toBe(`Basic ${Buffer.from('u:pw').toString('base64')}`);
+    expect(requests[0]!.headers['webhook-id']).toBe('evt_1');
+    expect(decoded()).toEqual([
+      { topic: topics.attempts, key: 'evt_1', value: expect.objectContaining({ kind: 'attempt', attempt: 1, outcome: 'delivered', status_code: 204, next_attempt_at: null }) },
+    ]);
+  });
+
+  it('puts a failed attempt on the tier of its next delay, carrying the due time', async () => {
+    const { service, decoded } = setup(boom);
+    const before = Date.now();
+    await service.run(task(1));
+    const [attempt, retry] = decoded();
+    expect(attempt).toMatchObject({ topic: topics.attempts, value: { outcome: 'failed', status_code: 500, error: 'receiver answered 500' } });
+    expect(retry!.topic).toBe(topics.retryTiers[0]!.topic);
+    expect(retry!.value).toMatchObject({ kind: 'delivery', attempt: 2, last_attempt: 3 });
+    const due = Date.parse(retry!.value.due_at as string);
+    expect(due).toBeGreaterThanOrEqual(before + topics.retryTiers[0]!.delayMs);
+    expect(attempt!.value.next_attempt_at).toBe(retry!.value.due_at);
+  });
+
+  it('dead-letters the last allowed attempt', async () => {
+    const { service, decoded } = setup(boom);
+    await service.run(task(3, 3));
+    const records = decoded();
+    expect(records.map((r) => r.topic)).toEqual([topics.attempts, topics.deadLetter]);
+    expect(records[0]!.value).toMatchObject({ outcome: 'failed', next_attempt_at: null });
+    expect(records[1]!.value).toMatchObject({ kind: 'dead-letter', attempts: 3, last_status_code: 500 });
+  });
+
+  it('ends a delivery whose subscription was deleted without calling anyone', async () => {
+    const { service, requests, decoded } = setup(ok, null);
+    await service.run(task(2));
+    expect(requests).toHaveLength(0);
+    const records = decoded();
+    expect(records.map((r) => r.topic)).toEqual([topics.attempts, topics.deadLetter]);
+    expect(records[0]!.value).toMatchObject({ outcome: 'failed', error: 'the subscription was deleted', status_code: null });
+  });
+
+  it('uses the subscription as it is now (a changed URL) for a retry', async () => {
+    const { service, requests } = setup(ok, sub({ url: 'https://example.org/new' }));
+    await service.run(task(2));
+    expect(requests[0]!.url).toBe('https://example.org/new');
+  });
+});

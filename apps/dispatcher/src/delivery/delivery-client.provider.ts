@@ -1,0 +1,26 @@
+import { Inject, Injectable, OnApplicationShutdown, Provider } from '@nestjs/common';
+import type { HookstreamConfig } from '@app/config';
+import { DeliveryHttpClient, GotDeliveryClient } from '@app/delivery';
+import { CONFIG } from '@app/platform';
+import { DELIVERY_CLIENT } from '../tokens';
+
+/** Sockets per endpoint host; deliveries beyond this queue in the agent rather than opening more connections. */
+const MAX_SOCKETS_PER_HOST = 64;
+
+@Injectable()
+class DeliveryClientLifecycle implements OnApplicationShutdown {
+  constructor(@Inject(DELIVERY_CLIENT) private readonly client: DeliveryHttpClient) {}
+  onApplicationShutdown(): void {
+    this.client.close();
+  }
+}
+
+export const deliveryClientProviders: Provider[] = [
+  {
+    provide: DELIVERY_CLIENT,
+    useFactory: (c: HookstreamConfig) =>
+      new GotDeliveryClient({ timeoutMs: c.DELIVERY_TIMEOUT_MS, allowPrivateTargets: c.ALLOW_PRIVATE_TARGETS, maxSockets: MAX_SOCKETS_PER_HOST }),
+    inject: [CONFIG],
+  },
+  DeliveryClientLifecycle,
+];
