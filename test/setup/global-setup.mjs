@@ -1,6 +1,7 @@
 // Once per test run: a real Kafka broker and Postgres, a fresh topic prefix and database, and the four
 // apps started from dist/ as separate processes. Tests find everything in .data/test-env.json.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
@@ -14,7 +15,8 @@ export default async function globalSetup() {
   const postgres = await ensurePostgres(root, 'hookstream_test');
   await recreateDatabase(postgres.url);
   if (process.env.HOOKSTREAM_SKIP_BUILD !== '1') ensureBuilt(root);
-  const ports = { api: 3100, dispatcher: 3101, scheduler: 3102, projector: 3103 };
+  killLeftovers();
+  const ports = { api: await freePort(), dispatcher: await freePort(), scheduler: await freePort(), projector: await freePort() };
   const env = {
     NODE_ENV: 'test',
     KAFKA_BROKERS: kafka.brokers,
@@ -28,7 +30,7 @@ export default async function globalSetup() {
     ALLOW_INSECURE_HTTP: 'true',
     ALLOW_PRIVATE_TARGETS: 'true',
     RETRY_BASE_MS: '100',
-    RETRY_MULTIPLIER: '2',
+    RETRY_MULTIPLIER: '4',
     RETRY_MAX: '3',
     DELIVERY_TIMEOUT_MS: '2000',
     HOOKSTREAM_DATA_DIR: join(root, '.data', prefix),
@@ -38,14 +40,46 @@ export default async function globalSetup() {
   const logsDir = join(root, '.data', 'test-logs', prefix);
   const apps = startApps(root, env, logsDir);
   globalThis.__hookstream = { apps, kafka, postgres };
+  const pids = Object.fromEntries(apps.map(({ app, child }) => [app, child.pid]));
+  mkdirSync(join(root, '.data'), { recursive: true });
+  const writeEnv = () =>
+    writeFileSync(join(root, '.data', 'test-env.json'), JSON.stringify({ root, prefix, env, logsDir, pids, apiUrl: `http://127.0.0.1:${ports.api}` }, null, 2));
+  writeEnv();
   await waitHealthy([
     `http://127.0.0.1:${ports.api}/health`,
     `http://127.0.0.1:${ports.dispatcher}/health`,
     `http://127.0.0.1:${ports.scheduler}/health`,
     `http://127.0.0.1:${ports.projector}/health`,
   ]);
-  mkdirSync(join(root, '.data'), { recursive: true });
-  writeFileSync(join(root, '.data', 'test-env.json'), JSON.stringify({ root, prefix, env, logsDir, apiUrl: `http://127.0.0.1:${ports.api}` }, null, 2));
+
+}
+
+/** A port the OS says is free now. */
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Apps of an earlier run that was interrupted before its teardown. */
+function killLeftovers() {
+  const file = join(root, '.data', 'test-env.json');
+  if (!existsSync(file)) return;
+  const { pids = {} } = JSON.parse(readFileSync(file, 'utf8'));
+  const extra = existsSync(join(root, '.data/test-pids')) ? readdirSync(join(root, '.data/test-pids')).map(Number) : [];
+  for (const pid of [...Object.values(pids), ...extra]) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      /* gone */
+    }
+  }
+  rmSync(join(root, '.data/test-pids'), { recursive: true, force: true });
 }
 
 async function recreateDatabase(url) {

@@ -6,6 +6,8 @@ export interface TestEnv {
   prefix: string;
   apiUrl: string;
   logsDir: string;
+  /** Pids of the apps the global setup started (a test that restarts one updates its entry here). */
+  pids: Record<string, number>;
   env: Record<string, string | undefined>;
 }
 

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { testEnv } from './env';
 import { eventually } from './eventually';
 
-let nextPort = 3150;
+let nextPort = 3150 + (process.pid % 500) * 4;
 
 /** A second API process of this run with some settings changed (another CIDR list, another broker path). */
 export async function startExtraApi(overrides: Record<string, string>): Promise<{ url: string; stop: () => Promise<void> }> {

@@ -1,5 +1,5 @@
 import { createServer, IncomingHttpHeaders, Server } from 'node:http';
-import { AddressInfo } from 'node:net';
+import { AddressInfo, Socket } from 'node:net';
 
 export interface Received {
   path: string;
@@ -8,12 +8,18 @@ export interface Received {
   at: number;
 }
 
-/** A local webhook endpoint that records every request and answers 200 (or what `respond` says). */
+/** How to answer one request: a status (with headers, after a delay), or a broken connection. */
+export type Behaviour =
+  | number
+  | { status: number; delayMs?: number; headers?: Record<string, string> }
+  | { action: 'reset' | 'close'; delayMs?: number };
+
+/** A local webhook endpoint that records every request and answers as `respond` says (200 by default). */
 export class Receiver {
   readonly requests: Received[] = [];
-  /** Status to answer with, optionally after a delay. */
-  respond: (r: Received) => number | { status: number; delayMs: number } = () => 200;
+  respond: (r: Received, nth: number) => Behaviour = () => 200;
   private server?: Server;
+  private readonly sockets = new Set<Socket>();
 
   async start(): Promise<this> {
     this.server = createServer((req, res) => {
@@ -22,13 +28,23 @@ export class Receiver {
       req.on('end', () => {
         const r = { path: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString('utf8'), at: Date.now() };
         this.requests.push(r);
-        const answer = this.respond(r);
-        const { status, delayMs } = typeof answer === 'number' ? { status: answer, delayMs: 0 } : answer;
+        const nth = this.requests.filter((x) => x.path === r.path && x.headers['webhook-id'] === r.headers['webhook-id']).length;
+        const b = this.respond(r, nth);
+        const answer = typeof b === 'number' ? { status: b } : b;
         setTimeout(() => {
-          res.writeHead(status);
+          if ('action' in answer) {
+            if (answer.action === 'reset') req.socket.resetAndDestroy();
+            else req.socket.end();
+            return;
+          }
+          res.writeHead(answer.status, answer.headers);
           res.end();
-        }, delayMs);
+        }, answer.delayMs ?? 0);
       });
+    });
+    this.server.on('connection', (s) => {
+      this.sockets.add(s);
+      s.on('close', () => this.sockets.delete(s));
     });
     await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
     return this;
@@ -43,7 +59,7 @@ export class Receiver {
   }
 
   async stop(): Promise<void> {
-    this.server?.closeAllConnections();
+    for (const s of this.sockets) s.destroy();
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
   }
 }

@@ -34,6 +34,7 @@ export const envSchema = z.object({
     .default('webhooks'),
   KAFKA_PARTITIONS: int(6, 1, 1000),
   KAFKA_PUBLISH_TIMEOUT_MS: int(5000, 100),
+  KAFKA_SESSION_TIMEOUT_MS: int(10000, 6000, 300000),
   DATABASE_URL: z
     .string()
     .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')

@@ -20,6 +20,8 @@ export interface BatchConsumerOptions {
   concurrency: number;
   fromBeginning?: boolean;
   commitIntervalMs?: number;
+  /** A member that stops heartbeating (crashed) loses its partitions after this long. */
+  sessionTimeoutMs: number;
   /** Called once per group join with this member's partitions (topic → partitions). */
   onAssignment?: (assignment: Record<string, number[]>) => void;
 }
@@ -45,8 +47,8 @@ export class BatchConsumer {
   ) {
     this.consumer = kafka.consumer({
       groupId: options.groupId,
-      sessionTimeout: 30000,
-      heartbeatInterval: 3000,
+      sessionTimeout: options.sessionTimeoutMs,
+      heartbeatInterval: Math.max(500, Math.floor(options.sessionTimeoutMs / 10)),
       maxWaitTimeInMs: 100,
       retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 200, maxRetryTime: 5000 },
     });

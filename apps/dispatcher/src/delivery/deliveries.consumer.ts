@@ -24,6 +24,7 @@ export class DeliveriesConsumer implements WorkerConsumer {
       {
         groupId: `${config.KAFKA_TOPIC_PREFIX}.dispatcher.deliveries`,
         topics: [topics.deliveries],
+        sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS,
         unit: 'message',
         concurrency: config.DELIVERY_CONCURRENCY,
         handle: async ([message]) => {

@@ -29,6 +29,7 @@ export class EventsConsumer implements WorkerConsumer {
       {
         groupId: eventsGroup(config),
         topics: [topics.events],
+        sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS,
         unit: 'message',
         concurrency: config.DELIVERY_CONCURRENCY,
         handle: ([message], { partition }) => dispatch.handle(message!, partition),

@@ -16,7 +16,7 @@ import { waitMs } from './due-gate';
 @Injectable()
 export class TierConsumer implements WorkerConsumer {
   private readonly consumer: Consumer;
-  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private readonly holds = new Map<string, { topic: string; partition: number; timer: NodeJS.Timeout }>();
 
   constructor(
     @Inject(KAFKA) kafka: Kafka,
@@ -28,14 +28,16 @@ export class TierConsumer implements WorkerConsumer {
     this.consumer = kafka.consumer({
       groupId: `${config.KAFKA_TOPIC_PREFIX}.retry-scheduler`,
       maxWaitTimeInMs: 50,
-      sessionTimeout: 30000,
+      sessionTimeout: config.KAFKA_SESSION_TIMEOUT_MS,
+      heartbeatInterval: Math.max(500, Math.floor(config.KAFKA_SESSION_TIMEOUT_MS / 10)),
       retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 200, maxRetryTime: 5000 },
     });
   }
 
   async start(): Promise<void> {
-    // Pauses do not survive a rebalance; the new assignment re-reads each head from the committed offset.
-    this.consumer.on(this.consumer.events.GROUP_JOIN, () => this.clearTimers());
+    // After a rebalance every owned partition re-reads its head from the committed offset, so held
+    // partitions are resumed and their timers dropped (a kept pause would otherwise never be lifted).
+    this.consumer.on(this.consumer.events.GROUP_JOIN, () => this.releaseHolds());
     await this.consumer.connect();
     await this.consumer.subscribe({ topics: this.topics.retryTiers.map((t) => t.topic), fromBeginning: true });
     await this.consumer.run({
@@ -47,7 +49,8 @@ export class TierConsumer implements WorkerConsumer {
   }
 
   async stop(): Promise<void> {
-    this.clearTimers();
+    for (const t of this.holds.values()) clearTimeout(t.timer);
+    this.holds.clear();
     await this.consumer.disconnect();
   }
 
@@ -71,7 +74,11 @@ export class TierConsumer implements WorkerConsumer {
       forwarded = message.offset;
     }
     if (forwarded !== null) {
-      await this.consumer.commitOffsets([{ topic, partition, offset: String(Number(forwarded) + 1) }]);
+      // A refused commit (rebalance under way) is not fatal: the next batch commits past it, or the new
+      // owner forwards the record again (at-least-once; the delivery is attempted twice at worst).
+      await this.consumer.commitOffsets([{ topic, partition, offset: String(Number(forwarded) + 1) }]).catch((e: Error) =>
+        this.logger.warn({ 'kafka.topic': topic, 'kafka.partition': partition, 'error.message': e.message }, 'retry tier commit deferred'),
+      );
     }
   }
 
@@ -79,19 +86,20 @@ export class TierConsumer implements WorkerConsumer {
     const key = `${topic}:${partition}`;
     this.consumer.pause([{ topic, partitions: [partition] }]);
     this.consumer.seek({ topic, partition, offset });
-    clearTimeout(this.timers.get(key));
-    this.timers.set(
-      key,
-      setTimeout(() => {
-        this.timers.delete(key);
-        this.consumer.resume([{ topic, partitions: [partition] }]);
-      }, wait),
-    );
+    clearTimeout(this.holds.get(key)?.timer);
+    const timer = setTimeout(() => {
+      this.holds.delete(key);
+      this.consumer.resume([{ topic, partitions: [partition] }]);
+    }, wait);
+    this.holds.set(key, { topic, partition, timer });
   }
 
-  private clearTimers(): void {
-    for (const t of this.timers.values()) clearTimeout(t);
-    this.timers.clear();
+  private releaseHolds(): void {
+    for (const { topic, partition, timer } of this.holds.values()) {
+      clearTimeout(timer);
+      this.consumer.resume([{ topic, partitions: [partition] }]);
+    }
+    this.holds.clear();
   }
 }
 

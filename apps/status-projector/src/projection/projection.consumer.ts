@@ -26,6 +26,7 @@ export class ProjectionConsumer implements WorkerConsumer {
       {
         groupId: `${config.KAFKA_TOPIC_PREFIX}.status-projector`,
         topics: [topics.subscriptions, topics.events, topics.dispatch, topics.attempts],
+        sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS,
         unit: 'batch',
         concurrency: 4,
         handle: (messages, { topic }) => projection.project(topic, messages),

@@ -1,0 +1,140 @@
+import { api } from '../support/api';
+import { testEnv, uniqueId } from '../support/env';
+import { eventually } from '../support/eventually';
+import { publish, statusOf, subscribe } from '../support/flows';
+import { closeKafka, findRecord, topic } from '../support/kafka';
+import { logLines } from '../support/logs';
+import { Receiver } from '../support/receiver';
+
+// The run's settings: RETRY_BASE_MS=100, RETRY_MULTIPLIER=4, RETRY_MAX=3 → retries after 100, 400, 1600 ms.
+const BASE = Number(testEnv().env.RETRY_BASE_MS);
+const MULTIPLIER = Number(testEnv().env.RETRY_MULTIPLIER);
+const MAX = Number(testEnv().env.RETRY_MAX);
+
+interface Attempt {
+  subscription_id: string;
+  attempt: number;
+  started_at: string;
+  status_code: number | null;
+  error: string | null;
+  outcome: string;
+}
+
+const attemptsOf = async (id: string) => (await api<Attempt[]>('GET', `/events/${id}/attempts`)).body;
+
+describe('retries', () => {
+  const receiver = new Receiver();
+  beforeAll(() => receiver.start());
+  afterAll(async () => {
+    await receiver.stop();
+    await closeKafka();
+  });
+
+  async function scenario(path: string, behave: Receiver['respond']) {
+    const type = `${uniqueId('rt')}.event`;
+    const sub = await subscribe(receiver.url(path), [type]);
+    receiver.respond = (r, nth) => (r.path === path ? behave(r, nth) : 200);
+    const id = await publish({ type, data: {} });
+    return { id, sub };
+  }
+
+  it('retries after failures and delivers: pending → retrying → delivered, gaps at least the tier delays', async () => {
+    const { id } = await scenario('/twice', (_r, nth) => (nth <= 2 ? 500 : 200));
+    const retrying = await statusOf(id, ['retrying']);
+    expect(retrying.deliveries[0]).toMatchObject({ status: 'retrying', last_status_code: 500, last_error: 'receiver answered 500' });
+    expect(Date.parse(retrying.deliveries[0]!.next_attempt_at!)).toBeGreaterThan(Date.parse(retrying.last_attempt!));
+
+    const done = await statusOf(id, ['delivered']);
+    expect(done).toMatchObject({ status: 'delivered', attempts: 3 });
+    expect(done.deliveries[0]).toMatchObject({ status: 'delivered', attempts: 3, last_status_code: 200, last_error: null, next_attempt_at: null });
+    const at = receiver.byEvent(id).map((r) => r.at);
+    expect(at).toHaveLength(3);
+    expect(at[1]! - at[0]!).toBeGreaterThanOrEqual(BASE);
+    expect(at[2]! - at[1]!).toBeGreaterThanOrEqual(BASE * MULTIPLIER);
+    const attempts = await attemptsOf(id);
+    expect(attempts.map((a) => [a.attempt, a.status_code, a.outcome])).toEqual([
+      [1, 500, 'failed'],
+      [2, 500, 'failed'],
+      [3, 200, 'delivered'],
+    ]);
+  });
+
+  it('fails after 1 + RETRY_MAX attempts, dead-letters it, logs every failed attempt, and retries on request', async () => {
+    let healthy = false;
+    const { id, sub } = await scenario('/always', () => (healthy ? 200 : 500));
+    const failed = await statusOf(id, ['failed'], 30000);
+    expect(failed).toMatchObject({ status: 'failed', attempts: 1 + MAX });
+    expect(failed.deliveries[0]).toMatchObject({ status: 'failed', last_status_code: 500, next_attempt_at: null });
+    const attempts = await attemptsOf(id);
+    expect(attempts.map((a) => a.attempt)).toEqual([1, 2, 3, 4]);
+    expect(attempts.every((a) => a.status_code === 500 && a.outcome === 'failed')).toBe(true);
+
+    const dead = await findRecord(topic('dead-letter'), (k, v) => (k === id && v ? (JSON.parse(v) as Record<string, unknown>) : undefined));
+    expect(dead).toMatchObject({ kind: 'dead-letter', subscription_id: sub.id, attempts: 1 + MAX, last_status_code: 500 });
+
+    const errors = await eventually(async () => {
+      const lines = logLines('dispatcher').filter((l) => l['event.id'] === id && l['log.level'] === 'error');
+      return lines.length === attempts.length ? lines : undefined;
+    }, 'one error log line per failed attempt');
+    expect(errors.map((l) => l.attempt)).toEqual([1, 2, 3, 4]);
+    expect(errors[0]).toMatchObject({ 'subscription.id': sub.id, 'url.full': sub.url, 'http.response.status_code': 500, 'error.message': 'receiver answered 500' });
+    expect(typeof errors[0]!['@timestamp']).toBe('string');
+
+    healthy = true;
+    const retry = await api('POST', `/events/${id}/retry`);
+    expect(retry).toMatchObject({ status: 202, body: { id, retried: 1 } });
+    const again = await statusOf(id, ['delivered']);
+    expect(again.attempts).toBe(2 + MAX);
+    expect(receiver.byEvent(id)).toHaveLength(2 + MAX);
+  });
+
+  it.each([
+    ['a timeout', '/timeout', { status: 200, delayMs: Number(testEnv().env.DELIVERY_TIMEOUT_MS) + 1000 }, /timeout/],
+    ['a connection reset', '/reset', { action: 'reset' as const }, /connection reset|socket hang up|ECONNRESET/],
+    ['a connection closed without an answer', '/close', { action: 'close' as const }, /socket hang up|ECONNRESET|closed/],
+    ['a redirect, which is not followed', '/redirect', { status: 301, headers: { location: 'http://127.0.0.1:9/elsewhere' } }, /receiver answered 301/],
+  ])('counts %s as a failed attempt and retries', async (_name, path, first, error) => {
+    const { id } = await scenario(path, (_r, nth) => (nth === 1 ? first : 200));
+    await statusOf(id, ['delivered'], 30000);
+    const [a1, a2] = await attemptsOf(id);
+    expect(a1).toMatchObject({ attempt: 1, outcome: 'failed' });
+    expect(a1!.error).toMatch(error);
+    expect(a2).toMatchObject({ attempt: 2, outcome: 'delivered' });
+    expect(receiver.requests.filter((r) => r.path === '/elsewhere')).toHaveLength(0);
+  });
+
+  it('counts a refused connection as a failed attempt', async () => {
+    const type = `${uniqueId('rt')}.refused`;
+    await subscribe('http://127.0.0.1:9/closed-port', [type]);
+    const id = await publish({ type, data: {} });
+    const s = await statusOf(id, ['retrying', 'failed']);
+    expect(s.deliveries[0]!.last_error).toMatch(/connection refused/);
+    expect(s.deliveries[0]!.last_status_code).toBeNull();
+  });
+
+  it('waits at least Retry-After on a 503 before the next attempt', async () => {
+    const { id } = await scenario('/busy', (_r, nth) => (nth === 1 ? { status: 503, headers: { 'retry-after': '1' } } : 200));
+    await statusOf(id, ['delivered'], 30000);
+    const [first, second] = receiver.byEvent(id).map((r) => r.at);
+    expect(second! - first!).toBeGreaterThanOrEqual(1000);
+  });
+
+  it('ends a waiting retry of a deleted subscription as failed, with the reason, and calls nobody', async () => {
+    const { id, sub } = await scenario('/deleted', () => ({ status: 503, headers: { 'retry-after': '1' } }));
+    const waiting = await statusOf(id, ['retrying']);
+    expect(waiting.attempts).toBe(1);
+    expect((await api('DELETE', `/webhooks/${sub.id}`)).status).toBe(204);
+    const failed = await statusOf(id, ['failed'], 30000);
+    expect(failed.deliveries[0]).toMatchObject({ status: 'failed', attempts: 2, last_error: 'the subscription was deleted' });
+    expect(receiver.byEvent(id)).toHaveLength(1);
+  });
+
+  it('sends a waiting retry to the URL the subscription has now', async () => {
+    const { id, sub } = await scenario('/old', () => ({ status: 503, headers: { 'retry-after': '1' } }));
+    await statusOf(id, ['retrying']);
+    expect((await api('PATCH', `/webhooks/${sub.id}`, { url: receiver.url('/new') })).status).toBe(200);
+    const done = await statusOf(id, ['delivered'], 30000);
+    expect(done.deliveries[0]!.url).toBe(receiver.url('/new'));
+    expect(receiver.byEvent(id).map((r) => r.path)).toEqual(['/old', '/new']);
+  });
+});
