@@ -67,7 +67,9 @@ export async function ensurePostgres(root, database) {
 /** Starts one app from dist/ with `env`; its output goes to `<logsDir>/<app>.log` and, if given, to `echo`. */
 export function startApp(root, app, env, logsDir, echo) {
   mkdirSync(logsDir, { recursive: true });
-  const child = spawn(process.execPath, [join(root, 'dist/apps', app, 'src/main.js')], {
+  // HOOKSTREAM_NODE_ARGS: extra node flags for the apps, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
+  const nodeArgs = (env.HOOKSTREAM_NODE_ARGS ?? process.env.HOOKSTREAM_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, join(root, 'dist/apps', app, 'src/main.js')], {
     cwd: root,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -124,4 +126,19 @@ export function ensureBuilt(root) {
   }
   const r = spawnSync('npm', ['run', '--silent', 'build'], { cwd: root, stdio: 'inherit' });
   if (r.status !== 0) throw new Error('build failed');
+}
+
+/** Drops the database named in `url` (a fresh one is created by the apps at start). */
+export async function recreateDatabase(url) {
+  const { default: pg } = await import('pg');
+  const admin = new URL(url);
+  const name = admin.pathname.slice(1);
+  admin.pathname = '/postgres';
+  const client = new pg.Client({ connectionString: admin.toString() });
+  await client.connect();
+  try {
+    await client.query(`DROP DATABASE IF EXISTS "${name.replace(/"/g, '""')}" WITH (FORCE)`);
+  } finally {
+    await client.end();
+  }
 }

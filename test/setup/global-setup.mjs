@@ -4,8 +4,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import pg from 'pg';
-import { ensureBuilt, ensureKafka, ensurePostgres, startApps, waitHealthy } from '../../scripts/lib/infra.mjs';
+import { ensureBuilt, ensureKafka, ensurePostgres, recreateDatabase, startApps, waitHealthy } from '../../scripts/lib/infra.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -80,17 +79,4 @@ function killLeftovers() {
     }
   }
   rmSync(join(root, '.data/test-pids'), { recursive: true, force: true });
-}
-
-async function recreateDatabase(url) {
-  const admin = new URL(url);
-  const name = admin.pathname.slice(1);
-  admin.pathname = '/postgres';
-  const client = new pg.Client({ connectionString: admin.toString() });
-  await client.connect();
-  try {
-    await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-  } finally {
-    await client.end();
-  }
 }

@@ -45,4 +45,7 @@ async function bootstrap(): Promise<void> {
   }
 }
 
-void bootstrap();
+bootstrap().catch((e: Error) => {
+  process.stderr.write(`api could not start: ${e.stack ?? e.message}\n`);
+  process.exit(1);
+});

@@ -37,3 +37,13 @@ describe('loadConfig', () => {
     expect([1, 2, 3, 4, 5].map((n) => retryDelayMs(policy, n))).toEqual([1000, 4000, 16000, 64000, 256000]);
   });
 });
+
+describe('development encryption key', () => {
+  it('is generated once and shared by every app using the same data folder', () => {
+    const dir = `/tmp/hookstream-devkey-${process.pid}-${Date.now()}`;
+    const a = loadConfig({ HOOKSTREAM_DATA_DIR: dir });
+    const b = loadConfig({ HOOKSTREAM_DATA_DIR: dir });
+    expect(a.encryptionKey).toHaveLength(32);
+    expect(b.encryptionKey.equals(a.encryptionKey)).toBe(true);
+  });
+});

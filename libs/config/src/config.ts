@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { envSchema, RawEnv } from './env.schema';
 
@@ -53,11 +53,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HookstreamConf
  */
 function developmentKey(dataDir: string): Buffer {
   const file = join(dataDir, 'dev-encryption-key');
-  if (existsSync(file)) return Buffer.from(readFileSync(file, 'utf8').trim(), 'base64');
-  mkdirSync(dataDir, { recursive: true });
-  const key = randomBytes(32);
-  writeFileSync(file, key.toString('base64'), { mode: 0o600, flag: 'wx' });
-  return key;
+  if (!existsSync(file)) {
+    // The apps start together: write a candidate aside, then link it into place. The link is atomic and
+    // fails when another app won, so every app ends up reading the same complete key.
+    mkdirSync(dataDir, { recursive: true });
+    const candidate = `${file}.${process.pid}.tmp`;
+    writeFileSync(candidate, randomBytes(32).toString('base64'), { mode: 0o600 });
+    try {
+      linkSync(candidate, file);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    } finally {
+      unlinkSync(candidate);
+    }
+  }
+  return Buffer.from(readFileSync(file, 'utf8').trim(), 'base64');
 }
 
 /** Delay before retry n (1-based): base × multiplier^(n-1). */

@@ -49,7 +49,8 @@ export class BatchConsumer {
       groupId: options.groupId,
       sessionTimeout: options.sessionTimeoutMs,
       heartbeatInterval: Math.max(500, Math.floor(options.sessionTimeoutMs / 10)),
-      maxWaitTimeInMs: 100,
+      // Long poll: a fetch returns as soon as any partition has data, so this only bounds idle polling.
+      maxWaitTimeInMs: 1000,
       retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 200, maxRetryTime: 5000 },
     });
   }

@@ -21,7 +21,8 @@ export class TopicView {
     groupPrefix: string,
   ) {
     this.groupId = `${groupPrefix}.view.${randomUUID()}`;
-    this.consumer = kafka.consumer({ groupId: this.groupId, maxWaitTimeInMs: 50, sessionTimeout: 30000 });
+    // A long poll: the broker answers at once when a record arrives, and idle views cost almost nothing.
+    this.consumer = kafka.consumer({ groupId: this.groupId, maxWaitTimeInMs: 1000, sessionTimeout: 30000 });
     this.admin = kafka.admin();
     this.moved.setMaxListeners(0);
   }
@@ -48,7 +49,18 @@ export class TopicView {
 
   /** Resolves once the view holds every record written before this call (up to timeoutMs). */
   async catchUp(timeoutMs = 10000): Promise<void> {
-    const ends = await this.admin.fetchTopicOffsets(this.topic);
+    const deadline = Date.now() + timeoutMs;
+    let ends: Awaited<ReturnType<Admin['fetchTopicOffsets']>>;
+    for (;;) {
+      try {
+        ends = await this.admin.fetchTopicOffsets(this.topic);
+        break;
+      } catch (e) {
+        // Leadership moves (a new topic, a broker restart) answer "not the leader" for a moment.
+        if (Date.now() > deadline) throw e;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    }
     await this.until(() => ends.every((e) => (this.position.get(e.partition) ?? 0) >= Number(e.high)), timeoutMs);
   }
 

@@ -62,6 +62,22 @@ export async function runWorker(
   const config = configOrExit();
   const logger = createLogger(name, config.LOG_LEVEL);
   process.on('unhandledRejection', (e) => logger.error({ 'error.message': String(e) }, 'unhandled rejection'));
+  try {
+    await startWorker(name, module, port, health, config, logger);
+  } catch (e) {
+    logger.fatal({ 'error.message': (e as Error).message, 'error.stack_trace': (e as Error).stack }, `${name} could not start`);
+    process.exit(1);
+  }
+}
+
+async function startWorker(
+  name: string,
+  module: (config: HookstreamConfig) => DynamicModule,
+  port: (c: HookstreamConfig) => number,
+  health: (app: INestMicroservice) => HealthCheck,
+  config: HookstreamConfig,
+  logger: Logger,
+): Promise<void> {
   await retryUntilUp(() => prepareTopics(config, logger), logger, 'Kafka');
   const transport = new KafkaWorkerTransport(config.SHUTDOWN_TIMEOUT_MS);
   const app = await NestFactory.createMicroservice<MicroserviceOptions>(module(config), { strategy: transport, logger: new NestPinoLogger(logger) });

@@ -12,7 +12,10 @@ export class SubscriptionIndex {
   private readonly byId = new Map<string, SubscriptionRecord>();
   private readonly matchCache = new Map<string, SubscriptionRecord[]>();
   private readonly view: TopicView;
-  private syncing: { startedAt: number; done: Promise<void> } | null = null;
+  private running: { startedAt: number; done: Promise<void> } | null = null;
+  private queued: Promise<void> | null = null;
+  /** Start time of the latest finished sync: changes written before it are in the index. */
+  private syncedAt = 0;
 
   constructor(kafka: Kafka, topic: string, groupPrefix: string, private readonly logger: Logger) {
     this.view = new TopicView(kafka, topic, (m) => this.apply(m), groupPrefix);
@@ -49,19 +52,36 @@ export class SubscriptionIndex {
   }
 
   /**
-   * Resolves once the index holds every subscription change written before `since` (epoch ms).
-   * Concurrent callers share one look-up of the topic's end offsets.
+   * Resolves once the index holds every subscription change written before `since` (epoch ms). At most one
+   * look-up of the topic's end offsets runs at a time, and at most one more waits behind it for every
+   * caller that arrived too late for the running one, so a burst of events costs two look-ups, not one each.
    */
   syncedSince(since: number): Promise<void> {
-    if (this.syncing && this.syncing.startedAt >= since) return this.syncing.done;
-    const startedAt = Date.now();
-    const done = this.view.catchUp();
-    const current = { startedAt, done };
-    this.syncing = current;
-    done.catch(() => {
-      if (this.syncing === current) this.syncing = null;
-    });
-    return done;
+    if (since <= this.syncedAt) return Promise.resolve();
+    if (this.running && this.running.startedAt >= since) return this.running.done;
+    if (this.running) {
+      this.queued ??= this.running.done
+        .catch(() => undefined)
+        .then(() => {
+          this.queued = null;
+          return this.startSync();
+        });
+      return this.queued;
+    }
+    return this.startSync();
+  }
+
+  private startSync(): Promise<void> {
+    const sync = { startedAt: Date.now(), done: this.view.catchUp() };
+    this.running = sync;
+    const clear = () => {
+      if (this.running === sync) this.running = null;
+    };
+    sync.done.then(() => {
+      this.syncedAt = Math.max(this.syncedAt, sync.startedAt);
+      clear();
+    }, clear);
+    return sync.done;
   }
 
   private apply(message: KafkaMessage): void {

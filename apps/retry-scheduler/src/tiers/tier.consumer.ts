@@ -27,7 +27,8 @@ export class TierConsumer implements WorkerConsumer {
   ) {
     this.consumer = kafka.consumer({
       groupId: `${config.KAFKA_TOPIC_PREFIX}.retry-scheduler`,
-      maxWaitTimeInMs: 50,
+      // A resumed partition is fetched with the next request, so this bounds how late a due retry can be.
+      maxWaitTimeInMs: 100,
       sessionTimeout: config.KAFKA_SESSION_TIMEOUT_MS,
       heartbeatInterval: Math.max(500, Math.floor(config.KAFKA_SESSION_TIMEOUT_MS / 10)),
       retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 200, maxRetryTime: 5000 },
