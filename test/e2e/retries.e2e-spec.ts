@@ -103,17 +103,21 @@ describe('retries', () => {
     expect(receiver.requests.filter((r) => r.path === '/elsewhere')).toHaveLength(0);
   });
 
-  it('counts a refused connection as a failed attempt', async () => {
-    const type = `${uniqueId('rt')}.refused`;
-    await subscribe('http://127.0.0.1:9/closed-port', [type]);
+  it.each([
+    ['a refused connection', 'http://127.0.0.1:9/closed-port', /connection refused/],
+    ['a DNS failure', 'https://no-such-host.invalid/hook', /DNS lookup failed/],
+    ['a TLS failure (https to a plain-http port)', 'https://127.0.0.1:PORT/tls', /TLS failure|EPROTO|wrong version/i],
+  ])('counts %s as a failed attempt, with no status code', async (_name, url, error) => {
+    const type = `${uniqueId('rt')}.unreachable`;
+    await subscribe(url.replace('PORT', new URL(receiver.url()).port), [type]);
     const id = await publish({ type, data: {} });
     const s = await statusOf(id, ['retrying', 'failed']);
-    expect(s.deliveries[0]!.last_error).toMatch(/connection refused/);
+    expect(s.deliveries[0]!.last_error).toMatch(error);
     expect(s.deliveries[0]!.last_status_code).toBeNull();
   });
 
-  it('waits at least Retry-After on a 503 before the next attempt', async () => {
-    const { id } = await scenario('/busy', (_r, nth) => (nth === 1 ? { status: 503, headers: { 'retry-after': '1' } } : 200));
+  it.each([503, 429])('waits at least Retry-After on a %i before the next attempt', async (status) => {
+    const { id } = await scenario(`/busy${status}`, (_r, nth) => (nth === 1 ? { status, headers: { 'retry-after': '1' } } : 200));
     await statusOf(id, ['delivered'], 30000);
     const [first, second] = receiver.byEvent(id).map((r) => r.at);
     expect(second! - first!).toBeGreaterThanOrEqual(1000);

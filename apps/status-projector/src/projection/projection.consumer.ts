@@ -28,7 +28,8 @@ export class ProjectionConsumer implements WorkerConsumer {
         topics: [topics.subscriptions, topics.events, topics.dispatch, topics.attempts],
         sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS,
         unit: 'batch',
-        concurrency: 4,
+        // Batches in flight at once; the writer folds them into as few transactions as it can.
+        concurrency: 64,
         handle: (messages, { topic }) => projection.project(topic, messages),
       },
       logger,

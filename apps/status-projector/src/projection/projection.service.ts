@@ -4,19 +4,24 @@ import { attemptRecordSchema, dispatchRecordSchema, parseRecord, producerEventSc
 import type { Logger } from '@app/observability';
 import { emptyChanges, ProjectionChanges, ProjectionRepository } from '@app/persistence';
 import { LOGGER, TOPICS } from '@app/platform';
+import { ProjectionWriter } from './projection-writer';
 
-/** Folds a batch of records of one topic into the read model. */
+/** Folds batches of records into the read model; concurrent batches share transactions (group commit). */
 @Injectable()
 export class ProjectionService {
+  private readonly writer: ProjectionWriter;
+
   constructor(
     @Inject(TOPICS) private readonly topics: Topics,
     @Inject(LOGGER) private readonly logger: Logger,
-    private readonly repository: ProjectionRepository,
-  ) {}
+    repository: ProjectionRepository,
+  ) {
+    this.writer = new ProjectionWriter((changes) => repository.apply(changes));
+  }
 
-  async project(topic: string, messages: KafkaMessage[]): Promise<void> {
-    const changes = this.changesOf(topic, messages);
-    await this.repository.apply(changes);
+  /** Resolves once the batch is committed to Postgres. */
+  project(topic: string, messages: KafkaMessage[]): Promise<void> {
+    return this.writer.write(this.changesOf(topic, messages));
   }
 
   changesOf(topic: string, messages: KafkaMessage[]): ProjectionChanges {
