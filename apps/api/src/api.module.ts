@@ -1,10 +1,12 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import type { HookstreamConfig } from '@app/config';
-import { Database, PersistenceModule, StatusRepository } from '@app/persistence';
+import { AuditRepository, Database, PersistenceModule, StatusRepository } from '@app/persistence';
 import { CONFIG, PlatformModule } from '@app/platform';
 import { SecretBox } from '@app/security';
 import { SubscriptionsModule } from '@app/subscriptions';
+import { AuditController } from './audit/audit.controller';
+import { AuditService } from './audit/audit.service';
 import { HttpExceptionFilter } from './common/http-exception.filter';
 import { EventsController } from './events/events.controller';
 import { EventsService } from './events/events.service';
@@ -22,11 +24,13 @@ export class ApiModule {
       module: ApiModule,
       imports: [PlatformModule.forApp('api', config), SubscriptionsModule, PersistenceModule],
       // StatusController first: `GET /webhooks/status` must match before `GET /webhooks/:id`.
-      controllers: [StatusController, WebhooksController, EventsController, HealthController],
+      controllers: [StatusController, WebhooksController, EventsController, AuditController, HealthController],
       providers: [
         { provide: APP_FILTER, useClass: HttpExceptionFilter },
         { provide: SecretBox, useFactory: (c: HookstreamConfig) => new SecretBox(c.encryptionKey), inject: [CONFIG] },
         { provide: StatusRepository, useFactory: (db: Database) => new StatusRepository(db), inject: [Database] },
+        { provide: AuditRepository, useFactory: (db: Database) => new AuditRepository(db), inject: [Database] },
+        AuditService,
         WebhooksService,
         EventsService,
         StatusService,

@@ -4,9 +4,12 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { json } from 'express';
 import { createLogger, NestPinoLogger } from '@app/observability';
-import { configOrExit, prepareTopics, retryUntilUp } from '@app/platform';
+import type { Topics } from '@app/contracts';
+import { Publisher } from '@app/kafka';
+import { configOrExit, prepareTopics, retryUntilUp, TOPICS } from '@app/platform';
 import { ApiKeys, CidrList } from '@app/security';
 import { accessControl } from './access/access.middleware';
+import { auditTrail } from './audit/audit.middleware';
 import { ApiModule } from './api.module';
 import { bodyErrors } from './common/body-errors';
 
@@ -27,6 +30,7 @@ async function bootstrap(): Promise<void> {
 
   const app = await NestFactory.create<NestExpressApplication>(ApiModule.forConfig(config), { bodyParser: false, logger: new NestPinoLogger(logger) });
   app.set('trust proxy', trustProxy ? config.TRUST_PROXY : false);
+  app.use(auditTrail(app.get(Publisher), app.get<Topics>(TOPICS).audit, logger));
   app.use(accessControl(allowed, new ApiKeys(config.apiKeys)));
   app.use(json({ limit: '256kb' }));
   app.use(bodyErrors);

@@ -72,6 +72,20 @@ export const invalidEventRecordSchema = record('invalid-event', {
 });
 export type InvalidEventRecord = z.infer<typeof invalidEventRecordSchema>;
 
+/** `<prefix>.audit`: one per API call. The key id names the caller; the key itself never appears. */
+export const auditRecordSchema = record('audit', {
+  at: iso,
+  key_id: z.string().nullable(),
+  client_ip: z.string(),
+  method: z.string(),
+  path: z.string(),
+  status: z.number().int(),
+  duration_ms: z.number().int().min(0),
+  subscription_id: z.string().nullable(),
+  event_id: z.string().nullable(),
+});
+export type AuditRecord = z.infer<typeof auditRecordSchema>;
+
 /** `<prefix>.dead-letter`. */
 export const deadLetterRecordSchema = record('dead-letter', {
   event: webhookEventSchema,

@@ -16,6 +16,8 @@ export interface Topics {
   deliveries: string;
   /** Deliveries whose last allowed attempt failed. */
   deadLetter: string;
+  /** Every API call (who, from where, what, result); delivery attempts are audited from `attempts`. */
+  audit: string;
   /** One topic per retry delay; index i holds retry i+1. */
   retryTiers: RetryTier[];
 }
@@ -38,6 +40,7 @@ export function topicsFor(prefix: string, retry: RetryPolicy): Topics {
     attempts: `${prefix}.attempts`,
     deliveries: `${prefix}.deliveries`,
     deadLetter: `${prefix}.dead-letter`,
+    audit: `${prefix}.audit`,
     retryTiers,
   };
 }

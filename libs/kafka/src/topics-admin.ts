@@ -30,6 +30,7 @@ export function topicSpecs(topics: Topics, layout: TopicLayout): ITopicConfig[] 
     spec(topics.attempts, layout.partitions),
     spec(topics.deliveries, layout.partitions),
     spec(topics.deadLetter, 1),
+    spec(topics.audit, 3),
     ...topics.retryTiers.map((t) => spec(t.topic, layout.partitions)),
   ];
 }

@@ -53,4 +53,22 @@ export class AttemptRow {
   @Column('text') outcome!: 'delivered' | 'failed';
 }
 
-export const ENTITIES = [SubscriptionRow, EventRow, DeliveryRow, AttemptRow];
+/** The audit log: API calls (from the audit topic) and delivery attempts (from the attempts topic). */
+@Entity('audit_log')
+export class AuditRow {
+  @PrimaryColumn('bigint') id!: string;
+  /** topic:partition:offset of the record it was folded from, so a replay adds nothing twice. */
+  @Column('text') source!: string;
+  @Column('timestamptz') at!: Date;
+  @Column('text') kind!: 'api.call' | 'delivery.attempt';
+  @Column('text', { name: 'key_id', nullable: true }) keyId!: string | null;
+  @Column('text', { name: 'client_ip', nullable: true }) clientIp!: string | null;
+  @Column('text', { nullable: true }) method!: string | null;
+  @Column('text', { nullable: true }) path!: string | null;
+  @Column('int', { nullable: true }) status!: number | null;
+  @Column('text', { name: 'subscription_id', nullable: true }) subscriptionId!: string | null;
+  @Column('text', { name: 'event_id', nullable: true }) eventId!: string | null;
+  @Column('jsonb', { nullable: true }) detail!: Record<string, unknown> | null;
+}
+
+export const ENTITIES = [SubscriptionRow, EventRow, DeliveryRow, AttemptRow, AuditRow];

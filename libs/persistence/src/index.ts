@@ -4,3 +4,4 @@ export * from './projection.repository';
 export * from './status.repository';
 export * from './database';
 export * from './persistence.module';
+export * from './audit.repository';

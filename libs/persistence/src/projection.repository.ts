@@ -5,7 +5,23 @@ import type { AttemptRecord, DispatchRecord, SubscriptionRecord, WebhookEvent } 
 export type DeliveryStatus = 'pending' | 'retrying' | 'delivered' | 'failed';
 
 /** Everything one consumed batch changes in the read model. */
+/** One audit log entry and the Kafka record it came from. */
+export interface AuditEntry {
+  source: string;
+  at: string;
+  kind: 'api.call' | 'delivery.attempt';
+  keyId: string | null;
+  clientIp: string | null;
+  method: string | null;
+  path: string | null;
+  status: number | null;
+  subscriptionId: string | null;
+  eventId: string | null;
+  detail: Record<string, unknown> | null;
+}
+
 export interface ProjectionChanges {
+  audit: AuditEntry[];
   subscriptions: SubscriptionRecord[];
   deletedSubscriptions: string[];
   events: WebhookEvent[];
@@ -14,7 +30,7 @@ export interface ProjectionChanges {
 }
 
 export function emptyChanges(): ProjectionChanges {
-  return { subscriptions: [], deletedSubscriptions: [], events: [], dispatches: [], attempts: [] };
+  return { audit: [], subscriptions: [], deletedSubscriptions: [], events: [], dispatches: [], attempts: [] };
 }
 
 export function statusOfAttempt(a: Pick<AttemptRecord, 'outcome' | 'next_attempt_at'>): DeliveryStatus {
@@ -38,7 +54,23 @@ export class ProjectionRepository {
       await this.events(m, c.events);
       await this.dispatches(m, c.dispatches);
       await this.attempts(m, c.attempts);
+      await this.audit(m, c.audit);
     });
+  }
+
+  private async audit(m: EntityManager, rows: AuditEntry[]): Promise<void> {
+    if (rows.length === 0) return;
+    const col = <K extends keyof AuditEntry>(k: K) => rows.map((r) => r[k]);
+    await m.query(
+      `INSERT INTO audit_log (source, at, kind, key_id, client_ip, method, path, status, subscription_id, event_id, detail)
+       SELECT * FROM unnest($1::text[], $2::timestamptz[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::int[], $9::text[], $10::text[], $11::jsonb[])
+       ORDER BY 2
+       ON CONFLICT (source) DO NOTHING`,
+      [
+        col('source'), col('at'), col('kind'), col('keyId'), col('clientIp'), col('method'), col('path'), col('status'),
+        col('subscriptionId'), col('eventId'), rows.map((r) => (r.detail ? JSON.stringify(r.detail) : null)),
+      ],
+    );
   }
 
   private async subscriptions(m: EntityManager, rows: SubscriptionRecord[]): Promise<void> {

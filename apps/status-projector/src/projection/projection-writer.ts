@@ -43,6 +43,7 @@ export class ProjectionWriter {
 }
 
 function merge(into: ProjectionChanges, from: ProjectionChanges): void {
+  into.audit.push(...from.audit);
   into.subscriptions.push(...from.subscriptions);
   into.deletedSubscriptions.push(...from.deletedSubscriptions);
   into.events.push(...from.events);

@@ -25,12 +25,12 @@ export class ProjectionConsumer implements WorkerConsumer {
       kafka,
       {
         groupId: `${config.KAFKA_TOPIC_PREFIX}.status-projector`,
-        topics: [topics.subscriptions, topics.events, topics.dispatch, topics.attempts],
+        topics: [topics.subscriptions, topics.events, topics.dispatch, topics.attempts, topics.audit],
         sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS,
         unit: 'batch',
         // Batches in flight at once; the writer folds them into as few transactions as it can.
         concurrency: 64,
-        handle: (messages, { topic }) => projection.project(topic, messages),
+        handle: (messages, { topic, partition }) => projection.project(topic, partition, messages),
       },
       logger,
     );

@@ -1,8 +1,18 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { KafkaMessage } from 'kafkajs';
-import { attemptRecordSchema, dispatchRecordSchema, parseRecord, producerEventSchema, subscriptionRecordSchema, Topics } from '@app/contracts';
+import {
+  AttemptRecord,
+  attemptRecordSchema,
+  AuditRecord,
+  auditRecordSchema,
+  dispatchRecordSchema,
+  parseRecord,
+  producerEventSchema,
+  subscriptionRecordSchema,
+  Topics,
+} from '@app/contracts';
 import type { Logger } from '@app/observability';
-import { emptyChanges, ProjectionChanges, ProjectionRepository } from '@app/persistence';
+import { AuditEntry, emptyChanges, ProjectionChanges, ProjectionRepository } from '@app/persistence';
 import { LOGGER, TOPICS } from '@app/platform';
 import { ProjectionWriter } from './projection-writer';
 
@@ -20,13 +30,14 @@ export class ProjectionService {
   }
 
   /** Resolves once the batch is committed to Postgres. */
-  project(topic: string, messages: KafkaMessage[]): Promise<void> {
-    return this.writer.write(this.changesOf(topic, messages));
+  project(topic: string, partition: number, messages: KafkaMessage[]): Promise<void> {
+    return this.writer.write(this.changesOf(topic, partition, messages));
   }
 
-  changesOf(topic: string, messages: KafkaMessage[]): ProjectionChanges {
+  changesOf(topic: string, partition: number, messages: KafkaMessage[]): ProjectionChanges {
     const c = emptyChanges();
     for (const m of messages) {
+      const source = `${topic}:${partition}:${m.offset}`;
       switch (topic) {
         case this.topics.subscriptions: {
           const id = m.key?.toString('utf8');
@@ -44,7 +55,13 @@ export class ProjectionService {
           this.take(parseRecord(dispatchRecordSchema, m.value), topic, m, (r) => c.dispatches.push(r));
           break;
         case this.topics.attempts:
-          this.take(parseRecord(attemptRecordSchema, m.value), topic, m, (r) => c.attempts.push(r));
+          this.take(parseRecord(attemptRecordSchema, m.value), topic, m, (r) => {
+            c.attempts.push(r);
+            c.audit.push(attemptAudit(source, r));
+          });
+          break;
+        case this.topics.audit:
+          this.take(parseRecord(auditRecordSchema, m.value), topic, m, (r) => c.audit.push(callAudit(source, r)));
           break;
         default:
           this.logger.warn({ 'kafka.topic': topic }, 'record from an unexpected topic ignored');
@@ -57,4 +74,36 @@ export class ProjectionService {
     if (r.ok) use(r.value);
     else if (topic) this.logger.error({ 'kafka.topic': topic, 'kafka.offset': m.offset, 'error.message': r.reason }, 'unreadable record skipped');
   }
+}
+
+function callAudit(source: string, r: AuditRecord): AuditEntry {
+  return {
+    source,
+    at: r.at,
+    kind: 'api.call',
+    keyId: r.key_id,
+    clientIp: r.client_ip,
+    method: r.method,
+    path: r.path,
+    status: r.status,
+    subscriptionId: r.subscription_id,
+    eventId: r.event_id,
+    detail: { duration_ms: r.duration_ms },
+  };
+}
+
+function attemptAudit(source: string, a: AttemptRecord): AuditEntry {
+  return {
+    source,
+    at: a.started_at,
+    kind: 'delivery.attempt',
+    keyId: null,
+    clientIp: null,
+    method: 'POST',
+    path: a.url,
+    status: a.status_code,
+    subscriptionId: a.subscription_id,
+    eventId: a.event_id,
+    detail: { attempt: a.attempt, outcome: a.outcome, error: a.error, duration_ms: a.duration_ms },
+  };
 }
