@@ -31,6 +31,7 @@ export default async function globalSetup() {
     RETRY_BASE_MS: '100',
     RETRY_MULTIPLIER: '4',
     RETRY_MAX: '3',
+    SECRET_ROTATION_GRACE_SECONDS: '3',
     DELIVERY_TIMEOUT_MS: '2000',
     HOOKSTREAM_DATA_DIR: join(root, '.data', prefix),
     ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'),

@@ -54,6 +54,7 @@ export const envSchema = z.object({
     .optional()
     .refine((v) => v === undefined || Buffer.from(v, 'base64').length === 32, 'must be 32 bytes, base64-encoded'),
   SHUTDOWN_TIMEOUT_MS: int(15000, 0),
+  SECRET_ROTATION_GRACE_SECONDS: int(86400, 0, 30 * 86400),
   IDEMPOTENCY_WINDOW_HOURS: z.coerce.number({ message: 'must be a number' }).positive().max(24 * 30).default(24),
   IDEMPOTENCY_MAX_KEYS: int(1_000_000, 1000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

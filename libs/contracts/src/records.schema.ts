@@ -14,6 +14,8 @@ export const subscriptionRecordSchema = record('subscription', {
   events: z.array(z.string().min(1)).min(1),
   auth: z.object({ type: z.literal('basic'), username: z.string(), password_sealed: z.string() }).nullable(),
   secret_sealed: z.string(),
+  /** Secrets replaced by a rotation, still signing beside the current one until they expire. */
+  previous_secrets: z.array(z.object({ secret_sealed: z.string(), expires_at: iso })).default([]),
   description: z.string().nullable(),
   enabled: z.boolean(),
   created_at: iso,

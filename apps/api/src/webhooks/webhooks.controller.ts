@@ -33,6 +33,12 @@ export class WebhooksController {
     return this.webhooks.update(id, dto);
   }
 
+  @Post(':id/secret/rotate')
+  @HttpCode(200)
+  rotate(@Param('id') id: string): Promise<{ id: string; secret: string; previous_secret_expires_at: string }> {
+    return this.webhooks.rotateSecret(id);
+  }
+
   @Delete(':id')
   @HttpCode(204)
   remove(@Param('id') id: string): Promise<void> {

@@ -38,6 +38,7 @@ export class WebhooksService {
       events: [...new Set(dto.events)],
       auth: dto.auth ? { type: 'basic', username: dto.auth.username, password_sealed: this.box.seal(dto.auth.password) } : null,
       secret_sealed: this.box.seal(secret),
+      previous_secrets: [],
       description: dto.description ?? null,
       enabled: true,
       created_at: now,
@@ -71,6 +72,28 @@ export class WebhooksService {
     };
     await this.write(id, next);
     return toView(next);
+  }
+
+  /**
+   * Issues a new signing secret; the old one keeps signing beside it (space-separated signatures) for
+   * SECRET_ROTATION_GRACE_SECONDS, so receivers can switch without dropping a delivery.
+   */
+  async rotateSecret(id: string): Promise<{ id: string; secret: string; previous_secret_expires_at: string }> {
+    const current = this.find(id);
+    const now = Date.now();
+    const expiresAt = new Date(now + this.config.SECRET_ROTATION_GRACE_SECONDS * 1000).toISOString();
+    const secret = generateSecret();
+    const next: SubscriptionRecord = {
+      ...current,
+      secret_sealed: this.box.seal(secret),
+      previous_secrets: [
+        { secret_sealed: current.secret_sealed, expires_at: expiresAt },
+        ...current.previous_secrets.filter((p) => Date.parse(p.expires_at) > now),
+      ],
+      updated_at: new Date(now).toISOString(),
+    };
+    await this.write(id, next);
+    return { id, secret, previous_secret_expires_at: expiresAt };
   }
 
   async remove(id: string): Promise<void> {

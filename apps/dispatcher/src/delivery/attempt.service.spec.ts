@@ -22,6 +22,7 @@ function sub(overrides: Partial<SubscriptionRecord> = {}): SubscriptionRecord {
     events: ['*'],
     auth: { type: 'basic', username: 'u', password_sealed: box.seal('pw') },
     secret_sealed: box.seal(`whsec_${randomBytes(32).toString('base64')}`),
+    previous_secrets: [],
     description: null,
     enabled: true,
     created_at: '2026-01-01T00:00:00.000Z',

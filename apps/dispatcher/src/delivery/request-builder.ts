@@ -13,12 +13,18 @@ export class RequestBuilder {
     const headers: Record<string, string> = {
       'content-type': 'application/json',
       'user-agent': 'hookstream/0.1',
-      ...signatureHeaders(event.id, at, body, [this.open(sub.secret_sealed)]),
+      ...signatureHeaders(event.id, at, body, this.secretsAt(sub, at)),
     };
     if (sub.auth) {
       headers.authorization = `Basic ${Buffer.from(`${sub.auth.username}:${this.open(sub.auth.password_sealed)}`).toString('base64')}`;
     }
     return { url: sub.url, headers, body };
+  }
+
+  /** The current secret and every rotated-out one whose grace window has not ended. */
+  private secretsAt(sub: SubscriptionRecord, at: Date): string[] {
+    const previous = sub.previous_secrets.filter((p) => Date.parse(p.expires_at) > at.getTime()).map((p) => this.open(p.secret_sealed));
+    return [this.open(sub.secret_sealed), ...previous];
   }
 
   private open(sealed: string): string {
