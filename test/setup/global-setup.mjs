@@ -2,6 +2,7 @@
 // apps started from dist/ as separate processes. Tests find everything in .data/test-env.json.
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import selfsigned from 'selfsigned';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensureBuilt, ensureKafka, ensurePostgres, recreateDatabase, startApps, waitHealthy } from '../../scripts/lib/infra.mjs';
@@ -15,6 +16,7 @@ export default async function globalSetup() {
   await recreateDatabase(postgres.url);
   if (process.env.HOOKSTREAM_SKIP_BUILD !== '1') ensureBuilt(root);
   killLeftovers();
+  const tls = makeCertificates(join(root, '.data', prefix, 'tls'));
   const ports = { api: await freePort(), dispatcher: await freePort(), scheduler: await freePort(), projector: await freePort() };
   const env = {
     NODE_ENV: 'test',
@@ -36,6 +38,8 @@ export default async function globalSetup() {
     HOOKSTREAM_DATA_DIR: join(root, '.data', prefix),
     ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'),
     LOG_LEVEL: 'info',
+    // The apps trust this one self-signed certificate on top of the system CAs; tests also use an untrusted one.
+    NODE_EXTRA_CA_CERTS: tls.trusted.cert,
   };
   const logsDir = join(root, '.data', 'test-logs', prefix);
   const apps = startApps(root, env, logsDir);
@@ -43,7 +47,7 @@ export default async function globalSetup() {
   const pids = Object.fromEntries(apps.map(({ app, child }) => [app, child.pid]));
   mkdirSync(join(root, '.data'), { recursive: true });
   const writeEnv = () =>
-    writeFileSync(join(root, '.data', 'test-env.json'), JSON.stringify({ root, prefix, env, logsDir, pids, apiUrl: `http://127.0.0.1:${ports.api}` }, null, 2));
+    writeFileSync(join(root, '.data', 'test-env.json'), JSON.stringify({ root, prefix, env, logsDir, pids, tls, apiUrl: `http://127.0.0.1:${ports.api}` }, null, 2));
   writeEnv();
   await waitHealthy([
     `http://127.0.0.1:${ports.api}/health`,
@@ -52,6 +56,24 @@ export default async function globalSetup() {
     `http://127.0.0.1:${ports.projector}/health`,
   ]);
 
+}
+
+/** Two self-signed certificates for 127.0.0.1/localhost: one the apps trust, one they do not. */
+function makeCertificates(dir) {
+  mkdirSync(dir, { recursive: true });
+  const make = (name) => {
+    const pems = selfsigned.generate([{ name: 'commonName', value: `hookstream-test-${name}` }], {
+      days: 2,
+      keySize: 2048,
+      algorithm: 'sha256',
+      extensions: [{ name: 'subjectAltName', altNames: [{ type: 2, value: 'localhost' }, { type: 7, ip: '127.0.0.1' }] }],
+    });
+    const files = { key: join(dir, `${name}.key`), cert: join(dir, `${name}.pem`) };
+    writeFileSync(files.key, pems.private, { mode: 0o600 });
+    writeFileSync(files.cert, pems.cert);
+    return files;
+  };
+  return { trusted: make('trusted'), untrusted: make('untrusted') };
 }
 
 /** A port the OS says is free now. */

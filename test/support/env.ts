@@ -8,6 +8,7 @@ export interface TestEnv {
   logsDir: string;
   /** Pids of the apps the global setup started (a test that restarts one updates its entry here). */
   pids: Record<string, number>;
+  tls: { trusted: { key: string; cert: string }; untrusted: { key: string; cert: string } };
   env: Record<string, string | undefined>;
 }
 

@@ -1,4 +1,7 @@
-import { createServer, IncomingHttpHeaders, Server } from 'node:http';
+import { readFileSync } from 'node:fs';
+import { createServer, IncomingHttpHeaders, IncomingMessage, Server, ServerResponse } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
+import type { SecureVersion } from 'node:tls';
 import { AddressInfo, Socket } from 'node:net';
 
 export interface Received {
@@ -18,11 +21,16 @@ export type Behaviour =
 export class Receiver {
   readonly requests: Received[] = [];
   respond: (r: Received, nth: number) => Behaviour = () => 200;
+  /** Called for every TCP connection, before any request. */
+  onConnection: () => void = () => undefined;
   private server?: Server;
   private readonly sockets = new Set<Socket>();
 
+  /** Plain http unless `tls` names a key and certificate (files), optionally capped at an old TLS version. */
+  constructor(private readonly tls?: { key: string; cert: string; maxVersion?: SecureVersion }) {}
+
   async start(): Promise<this> {
-    this.server = createServer((req, res) => {
+    const handler = (req: IncomingMessage, res: ServerResponse) => {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
@@ -41,8 +49,19 @@ export class Receiver {
           res.end();
         }, answer.delayMs ?? 0);
       });
-    });
-    this.server.on('connection', (s) => {
+    };
+    this.server = this.tls
+      ? createTlsServer(
+          {
+            key: readFileSync(this.tls.key),
+            cert: readFileSync(this.tls.cert),
+            ...(this.tls.maxVersion ? { maxVersion: this.tls.maxVersion, minVersion: 'TLSv1' as const, ciphers: 'DEFAULT:@SECLEVEL=0' } : {}),
+          },
+          handler,
+        )
+      : createServer(handler);
+    this.server.on('connection', (s: Socket) => {
+      this.onConnection();
       this.sockets.add(s);
       s.on('close', () => this.sockets.delete(s));
     });
@@ -51,7 +70,7 @@ export class Receiver {
   }
 
   url(path = '/hook'): string {
-    return `http://127.0.0.1:${(this.server!.address() as AddressInfo).port}${path}`;
+    return `${this.tls ? 'https' : 'http'}://127.0.0.1:${(this.server!.address() as AddressInfo).port}${path}`;
   }
 
   byEvent(id: string): Received[] {
