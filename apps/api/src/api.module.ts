@@ -27,7 +27,7 @@ export class ApiModule {
       controllers: [StatusController, WebhooksController, EventsController, AuditController, HealthController],
       providers: [
         { provide: APP_FILTER, useClass: HttpExceptionFilter },
-        { provide: SecretBox, useFactory: (c: HookstreamConfig) => new SecretBox(c.encryptionKey), inject: [CONFIG] },
+        { provide: SecretBox, useFactory: (c: HookstreamConfig) => new SecretBox(c.encryptionKey, c.previousEncryptionKeys), inject: [CONFIG] },
         { provide: StatusRepository, useFactory: (db: Database) => new StatusRepository(db), inject: [Database] },
         { provide: AuditRepository, useFactory: (db: Database) => new AuditRepository(db), inject: [Database] },
         AuditService,

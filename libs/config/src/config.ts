@@ -9,8 +9,10 @@ export interface RetryPolicy {
   max: number;
 }
 
-export interface HookstreamConfig extends Omit<RawEnv, 'ENCRYPTION_KEY' | 'API_KEYS'> {
+export interface HookstreamConfig extends Omit<RawEnv, 'ENCRYPTION_KEY' | 'ENCRYPTION_KEYS_PREVIOUS' | 'API_KEYS'> {
   encryptionKey: Buffer;
+  /** Keys replaced by a rotation: values sealed with them still open. */
+  previousEncryptionKeys: Buffer[];
   apiKeys: string[];
   /** True when the API key was generated for this run (development only). */
   apiKeysGenerated: boolean;
@@ -37,12 +39,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HookstreamConf
     throw new ConfigError('Invalid environment variables: ENCRYPTION_KEY must be set when NODE_ENV=production');
   }
   const apiKeysGenerated = raw.API_KEYS.length === 0;
-  const { ENCRYPTION_KEY, API_KEYS, ...rest } = raw;
+  const { ENCRYPTION_KEY, ENCRYPTION_KEYS_PREVIOUS, API_KEYS, ...rest } = raw;
   return {
     ...rest,
     apiKeys: apiKeysGenerated ? [`hs_dev_${randomBytes(18).toString('base64url')}`] : API_KEYS,
     apiKeysGenerated,
     encryptionKey: ENCRYPTION_KEY ? Buffer.from(ENCRYPTION_KEY, 'base64') : developmentKey(raw.HOOKSTREAM_DATA_DIR),
+    previousEncryptionKeys: ENCRYPTION_KEYS_PREVIOUS.map((k) => Buffer.from(k, 'base64')),
     retry: { baseMs: raw.RETRY_BASE_MS, multiplier: raw.RETRY_MULTIPLIER, max: raw.RETRY_MAX },
   };
 }

@@ -53,6 +53,10 @@ export const envSchema = z.object({
     .string()
     .optional()
     .refine((v) => v === undefined || Buffer.from(v, 'base64').length === 32, 'must be 32 bytes, base64-encoded'),
+  ENCRYPTION_KEYS_PREVIOUS: list('').refine(
+    (keys) => keys.every((k) => Buffer.from(k, 'base64').length === 32),
+    'must be a comma-separated list of 32-byte, base64-encoded keys',
+  ),
   SHUTDOWN_TIMEOUT_MS: int(15000, 0),
   SECRET_ROTATION_GRACE_SECONDS: int(86400, 0, 30 * 86400),
   IDEMPOTENCY_WINDOW_HOURS: z.coerce.number({ message: 'must be a number' }).positive().max(24 * 30).default(24),

@@ -19,6 +19,21 @@ describe('SecretBox', () => {
   });
 });
 
+describe('SecretBox key rotation', () => {
+  it('opens values sealed with a previous key and reseals them with the current one', () => {
+    const oldKey = randomBytes(32);
+    const newKey = randomBytes(32);
+    const sealedOld = new SecretBox(oldKey).seal('pw');
+    const rotated = new SecretBox(newKey, [oldKey]);
+    expect(rotated.open(sealedOld)).toBe('pw');
+    const resealed = rotated.reseal(sealedOld);
+    expect(resealed).not.toBe(sealedOld);
+    expect(new SecretBox(newKey).open(resealed)).toBe('pw');
+    expect(rotated.reseal(resealed)).toBe(resealed);
+    expect(() => new SecretBox(newKey).open(sealedOld)).toThrow(/ENCRYPTION_KEYS_PREVIOUS/);
+  });
+});
+
 describe('CidrList', () => {
   const list = new CidrList(['127.0.0.1/32', '::1/128', '10.1.0.0/16']);
 

@@ -107,10 +107,17 @@ export class WebhooksService {
     return s;
   }
 
+  /** Every write seals with the current ENCRYPTION_KEY, so touching a subscription completes a key rotation for it. */
   private async write(id: string, record: SubscriptionRecord | null): Promise<void> {
+    const sealed = record && {
+      ...record,
+      secret_sealed: this.box.reseal(record.secret_sealed),
+      auth: record.auth && { ...record.auth, password_sealed: this.box.reseal(record.auth.password_sealed) },
+      previous_secrets: record.previous_secrets.map((p) => ({ ...p, secret_sealed: this.box.reseal(p.secret_sealed) })),
+    };
     const meta = await writeOrUnavailable(
       this.publisher,
-      { topic: this.topics.subscriptions, key: id, value: record && encodeRecord(record) },
+      { topic: this.topics.subscriptions, key: id, value: sealed && encodeRecord(sealed) },
       this.config.KAFKA_PUBLISH_TIMEOUT_MS,
       'subscription change',
     );
