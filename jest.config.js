@@ -5,6 +5,7 @@ const transform = { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.jest.json' }]
 
 module.exports = {
   maxWorkers: 1,
+  testSequencer: '<rootDir>/test/setup/sequencer.js',
   testTimeout: 60000,
   projects: [
     {
