@@ -6,7 +6,7 @@ import { StatusProjectorModule } from './status-projector.module';
 
 void runWorker(
   'status-projector',
-  (config) => StatusProjectorModule.forConfig(config),
+  (config) => StatusProjectorModule.forConfig(config, { rebuild: process.argv.includes('--rebuild') }),
   (c) => c.STATUS_PROJECTOR_PORT,
   (app) => {
     const kafka = kafkaHealth(app.get<Kafka>(KAFKA));

@@ -4,16 +4,18 @@ import { Database, PersistenceModule, ProjectionRepository } from '@app/persiste
 import { PlatformModule, WORKER_CONSUMERS } from '@app/platform';
 import { ProjectionConsumer } from './projection/projection.consumer';
 import { ProjectionService } from './projection/projection.service';
+import { REBUILD } from './tokens';
 
 /** Built from the config loaded once at start-up. */
 @Module({})
 export class StatusProjectorModule {
-  static forConfig(config: HookstreamConfig): DynamicModule {
+  static forConfig(config: HookstreamConfig, options: { rebuild: boolean } = { rebuild: false }): DynamicModule {
     return {
       module: StatusProjectorModule,
       imports: [PlatformModule.forApp('status-projector', config), PersistenceModule],
       providers: [
         { provide: ProjectionRepository, useFactory: (db: Database) => new ProjectionRepository(db), inject: [Database] },
+        { provide: REBUILD, useValue: options.rebuild },
         ProjectionService,
         ProjectionConsumer,
         { provide: WORKER_CONSUMERS, useFactory: (p: ProjectionConsumer) => [p], inject: [ProjectionConsumer] },

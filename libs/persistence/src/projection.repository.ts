@@ -24,7 +24,8 @@ export interface ProjectionChanges {
   audit: AuditEntry[];
   subscriptions: SubscriptionRecord[];
   deletedSubscriptions: string[];
-  events: WebhookEvent[];
+  /** Accepted events; `accepted_at` is the Kafka record's timestamp, so a replay gives the same row. */
+  events: Array<WebhookEvent & { accepted_at: string }>;
   dispatches: DispatchRecord[];
   attempts: AttemptRecord[];
 }
@@ -44,6 +45,11 @@ export function statusOfAttempt(a: Pick<AttemptRecord, 'outcome' | 'next_attempt
  */
 export class ProjectionRepository {
   constructor(private readonly db: Database) {}
+
+  /** Empties the read model (for a rebuild from Kafka). */
+  async truncateAll(): Promise<void> {
+    await this.db.current().query('TRUNCATE events, deliveries, attempts, subscriptions, audit_log RESTART IDENTITY');
+  }
 
   async apply(c: ProjectionChanges): Promise<void> {
     await this.db.current().transaction(async (m) => {
@@ -102,16 +108,23 @@ export class ProjectionRepository {
     );
   }
 
-  private async events(m: EntityManager, rows: WebhookEvent[]): Promise<void> {
+  private async events(m: EntityManager, rows: ProjectionChanges['events']): Promise<void> {
     // The first record of an id wins (same key, same partition, so first in order is first accepted).
     const first = [...new Map([...rows].reverse().map((e) => [e.id, e])).values()];
     if (first.length === 0) return;
     await m.query(
-      `INSERT INTO events (id, type, data, occurred_at)
-       SELECT * FROM unnest($1::text[], $2::text[], $3::jsonb[], $4::timestamptz[])
+      `INSERT INTO events (id, type, data, occurred_at, accepted_at)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::jsonb[], $4::timestamptz[], $5::timestamptz[])
        ON CONFLICT (id) DO UPDATE SET data = COALESCE(events.data, EXCLUDED.data),
-         occurred_at = COALESCE(events.occurred_at, EXCLUDED.occurred_at)`,
-      [first.map((e) => e.id), first.map((e) => e.type), first.map((e) => JSON.stringify(e.data)), first.map((e) => e.timestamp)],
+         occurred_at = COALESCE(events.occurred_at, EXCLUDED.occurred_at),
+         accepted_at = LEAST(events.accepted_at, EXCLUDED.accepted_at)`,
+      [
+        first.map((e) => e.id),
+        first.map((e) => e.type),
+        first.map((e) => JSON.stringify(e.data)),
+        first.map((e) => e.timestamp),
+        first.map((e) => e.accepted_at),
+      ],
     );
   }
 

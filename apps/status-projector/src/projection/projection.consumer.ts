@@ -4,28 +4,35 @@ import type { HookstreamConfig } from '@app/config';
 import type { Topics } from '@app/contracts';
 import { BatchConsumer } from '@app/kafka';
 import type { Logger } from '@app/observability';
-import { Database } from '@app/persistence';
+import { Database, ProjectionRepository } from '@app/persistence';
 import { CONFIG, KAFKA, LOGGER, TOPICS, WorkerConsumer } from '@app/platform';
+import { REBUILD } from '../tokens';
 import { ProjectionService } from './projection.service';
 
 /** One unit of work per fetched batch: the whole batch lands in one transaction before its offsets commit. */
 @Injectable()
 export class ProjectionConsumer implements WorkerConsumer {
   private readonly consumer: BatchConsumer;
+  private readonly groupId: string;
+  private readonly topicNames: string[];
 
   constructor(
-    @Inject(KAFKA) kafka: Kafka,
+    @Inject(KAFKA) private readonly kafka: Kafka,
     @Inject(CONFIG) config: HookstreamConfig,
     @Inject(TOPICS) topics: Topics,
-    @Inject(LOGGER) logger: Logger,
+    @Inject(LOGGER) private readonly logger: Logger,
+    @Inject(REBUILD) private readonly rebuild: boolean,
     private readonly db: Database,
+    private readonly repository: ProjectionRepository,
     projection: ProjectionService,
   ) {
+    this.groupId = `${config.KAFKA_TOPIC_PREFIX}.status-projector`;
+    this.topicNames = [topics.subscriptions, topics.events, topics.dispatch, topics.attempts, topics.audit];
     this.consumer = new BatchConsumer(
       kafka,
       {
-        groupId: `${config.KAFKA_TOPIC_PREFIX}.status-projector`,
-        topics: [topics.subscriptions, topics.events, topics.dispatch, topics.attempts, topics.audit],
+        groupId: this.groupId,
+        topics: this.topicNames,
         sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS,
         unit: 'batch',
         // Batches in flight at once; the writer folds them into as few transactions as it can.
@@ -38,10 +45,32 @@ export class ProjectionConsumer implements WorkerConsumer {
 
   async start(): Promise<void> {
     await this.db.ready();
+    if (this.rebuild) await this.rebuildFromScratch();
     await this.consumer.start();
   }
 
   stop(timeoutMs: number): Promise<void> {
     return this.consumer.stop(timeoutMs);
+  }
+
+  /**
+   * Empties the read model and moves the group back to the earliest retained offsets, so the consumer
+   * replays every topic from the start. Refused while another projector is in the group.
+   */
+  private async rebuildFromScratch(): Promise<void> {
+    const admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      const { groups } = await admin.describeGroups([this.groupId]);
+      const state = groups[0]?.state ?? 'Dead';
+      if (state !== 'Empty' && state !== 'Dead') {
+        throw new Error(`consumer group ${this.groupId} is ${state}: stop the running status projector before rebuilding`);
+      }
+      await this.repository.truncateAll();
+      for (const topic of this.topicNames) await admin.resetOffsets({ groupId: this.groupId, topic, earliest: true });
+      this.logger.info({ 'kafka.group': this.groupId }, 'read model emptied; replaying Kafka from the earliest retained records');
+    } finally {
+      await admin.disconnect();
+    }
   }
 }

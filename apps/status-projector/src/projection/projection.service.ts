@@ -48,7 +48,11 @@ export class ProjectionService {
         case this.topics.events:
           // Invalid records are the dispatcher's to set aside; they have no place in the read model.
           this.take(parseRecord(producerEventSchema, m.value), null, m, (e) =>
-            c.events.push({ ...e, timestamp: e.timestamp ?? new Date(Number(m.timestamp)).toISOString() }),
+            c.events.push({
+              ...e,
+              timestamp: e.timestamp ?? new Date(Number(m.timestamp)).toISOString(),
+              accepted_at: new Date(Number(m.timestamp)).toISOString(),
+            }),
           );
           break;
         case this.topics.dispatch:
