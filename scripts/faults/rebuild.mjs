@@ -1,4 +1,6 @@
 // The read model rebuilt from Kafka alone must equal the live one: same statuses, attempts and timestamps.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { startApp } from '../lib/infra.mjs';
 import { CountingReceiver, Load, System } from './harness.mjs';
 
@@ -41,6 +43,11 @@ export async function rebuildScenario(root, infra, kafkaClient, rate) {
     await sys.stopApp('status-projector', 'SIGTERM');
     const rebuildStarted = Date.now();
     sys.apps.set('status-projector', startApp(root, 'status-projector', sys.env, sys.logsDir, undefined, ['--rebuild']));
+    // Compare only once the rebuild has emptied the tables (before that they still hold the live rows).
+    const log = join(sys.logsDir, 'status-projector.log');
+    const emptied = () => readFileSync(log, 'utf8').includes('read model emptied');
+    for (let i = 0; i < 240 && !emptied(); i++) await sleep(250);
+    if (!emptied()) throw new Error('the projector did not start its rebuild');
     let rebuilt = [];
     for (let i = 0; i < 240; i++) {
       await sleep(500);
