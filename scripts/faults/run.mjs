@@ -74,9 +74,12 @@ async function evaluate(name, def, { sys, receiver, load, marks, rows, prefix })
   const byId = new Map(rows.map((r) => [r.event_id, r]));
   const notDelivered = accepted.filter((id) => byId.get(id)?.status !== 'delivered');
   const phantom = rows.filter((r) => !load.accepted.has(r.event_id) && !receiver.counts.has(r.event_id));
-  const before = accepted.filter((id) => load.accepted.get(id) <= (marks.repairedAt ?? 0));
-  const recoveredAt = Math.max(0, ...before.map((id) => receiver.firstArrival.get(id) ?? Infinity));
-  const recoveryMs = marks.repairedAt ? Math.max(0, recoveredAt - marks.repairedAt) : 0;
+  // Time to recover: until the backlog from before the repair is delivered and new events flow again.
+  const repaired = marks.repairedAt ?? 0;
+  const arrival = (id) => receiver.firstArrival.get(id) ?? Infinity;
+  const backlogDone = Math.max(0, ...accepted.filter((id) => load.accepted.get(id) <= repaired).map(arrival));
+  const flowing = Math.min(Infinity, ...accepted.filter((id) => load.accepted.get(id) > repaired).map(arrival));
+  const recoveryMs = repaired ? Math.max(0, Math.max(backlogDone, Number.isFinite(flowing) ? flowing : 0) - repaired) : 0;
   const checks = [
     [`lost: ${lost.length}`, lost.length === 0],
     [`read model: ${notDelivered.length} accepted events not delivered, ${phantom.length} unknown`, notDelivered.length === 0 && phantom.length === 0],

@@ -59,8 +59,8 @@ export const SCENARIOS = {
   'kafka-down': {
     about: 'Kafka broker stopped for OUTAGE_S (30) s, then started again',
     async inject({ infra, load, marks, outageMs, sys }) {
-      load.outage = true;
       await infra.kafkaControl.down();
+      load.outage = true;
       const probe = await sys.api('POST', '/events', { type: 'fault.probe', data: {} }, 15000).then((r) => r.status, () => 0);
       marks.apiDuringOutage = probe;
       await sleep(outageMs);

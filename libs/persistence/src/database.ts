@@ -3,6 +3,17 @@ import { createDataSource, ensureDatabase, migrate } from './data-source';
 
 export class DatabaseUnavailableError extends Error {}
 
+const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P02', '57P03', '08000', '08001', '08003', '08004', '08006']);
+
+/** Whether an error means Postgres is not reachable (as opposed to a bad query). */
+export function isDatabaseUnavailable(e: unknown): boolean {
+  if (e instanceof DatabaseUnavailableError) return true;
+  const err = e as { code?: string; driverError?: { code?: string }; message?: string } | null;
+  const code = err?.code ?? err?.driverError?.code;
+  if (code && CONNECTION_CODES.has(code)) return true;
+  return /Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(err?.message ?? '');
+}
+
 type Log = { warn: (o: object, m: string) => void; info: (o: object, m: string) => void };
 
 /**

@@ -1,7 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Inject } from '@nestjs/common';
 import type { Response } from 'express';
 import type { Logger } from '@app/observability';
-import { DatabaseUnavailableError } from '@app/persistence';
+import { isDatabaseUnavailable } from '@app/persistence';
 import { LOGGER } from '@app/platform';
 
 /** Every error leaves as `{ statusCode, error, message }` with one readable message. */
@@ -18,9 +18,9 @@ export class HttpExceptionFilter implements ExceptionFilter {
       const body = exception.getResponse();
       const m = typeof body === 'string' ? body : (body as { message?: unknown }).message;
       message = Array.isArray(m) ? m.join('; ') : typeof m === 'string' ? m : exception.message;
-    } else if (exception instanceof DatabaseUnavailableError) {
+    } else if (isDatabaseUnavailable(exception)) {
       status = HttpStatus.SERVICE_UNAVAILABLE;
-      message = exception.message;
+      message = 'the status database is not reachable right now; deliveries go on, try the status again shortly';
     } else {
       this.logger.error({ 'error.message': (exception as Error)?.message, 'error.stack_trace': (exception as Error)?.stack }, 'unhandled error');
     }
