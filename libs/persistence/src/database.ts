@@ -36,6 +36,16 @@ export class Database {
     return this.ds;
   }
 
+  /** Whether Postgres answers right now. */
+  async health(): Promise<'up' | 'down'> {
+    try {
+      await this.current().query('SELECT 1');
+      return 'up';
+    } catch {
+      return 'down';
+    }
+  }
+
   ready(): Promise<DataSource> {
     return this.opened;
   }

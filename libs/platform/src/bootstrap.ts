@@ -8,7 +8,7 @@ import { topicsFor } from '@app/contracts';
 import { createKafka, DEFAULT_RETENTION_MS, ensureTopics } from '@app/kafka';
 import { createLogger, HealthCheck, Logger, NestPinoLogger, startOpsServer } from '@app/observability';
 import { KafkaWorkerTransport, WORKER_CONSUMERS, WorkerConsumer } from './kafka-worker.transport';
-import { METRICS_REGISTRY } from './tokens';
+import { KAFKA, METRICS_REGISTRY } from './tokens';
 
 /** Loads config or exits with the one-line reason (the first bad variable). */
 export function configOrExit(): HookstreamConfig {
@@ -32,8 +32,10 @@ export async function prepareTopics(config: HookstreamConfig, logger: Logger): P
   });
 }
 
+export type Check = () => Promise<'up' | 'down'>;
+
 /** Health of Kafka as seen by a fresh admin connection. */
-export function kafkaHealth(kafka: Kafka): () => Promise<'up' | 'down'> {
+export function kafkaHealth(kafka: Kafka): Check {
   return async () => {
     const admin = kafka.admin();
     try {
@@ -57,13 +59,13 @@ export async function runWorker(
   name: string,
   module: (config: HookstreamConfig) => DynamicModule,
   port: (c: HookstreamConfig) => number,
-  health: (app: INestMicroservice) => HealthCheck,
+  extraChecks: (app: INestMicroservice) => Record<string, Check> = () => ({}),
 ): Promise<void> {
   const config = configOrExit();
   const logger = createLogger(name, config.LOG_LEVEL);
   process.on('unhandledRejection', (e) => logger.error({ 'error.message': String(e) }, 'unhandled rejection'));
   try {
-    await startWorker(name, module, port, health, config, logger);
+    await startWorker(name, module, port, extraChecks, config, logger);
   } catch (e) {
     logger.fatal({ 'error.message': (e as Error).message, 'error.stack_trace': (e as Error).stack }, `${name} could not start`);
     process.exit(1);
@@ -74,7 +76,7 @@ async function startWorker(
   name: string,
   module: (config: HookstreamConfig) => DynamicModule,
   port: (c: HookstreamConfig) => number,
-  health: (app: INestMicroservice) => HealthCheck,
+  extraChecks: (app: INestMicroservice) => Record<string, Check>,
   config: HookstreamConfig,
   logger: Logger,
 ): Promise<void> {
@@ -83,7 +85,9 @@ async function startWorker(
   const app = await NestFactory.createMicroservice<MicroserviceOptions>(module(config), { strategy: transport, logger: new NestPinoLogger(logger) });
   transport.use(app.get<WorkerConsumer[]>(WORKER_CONSUMERS));
   await app.listen();
-  const ops = await startOpsServer(port(config), app.get<Registry>(METRICS_REGISTRY), health(app));
+  const checks = Object.entries({ kafka: kafkaHealth(app.get<Kafka>(KAFKA)), ...extraChecks(app) });
+  const health: HealthCheck = async () => Object.fromEntries(await Promise.all(checks.map(async ([k, check]) => [k, await check()] as const)));
+  const ops = await startOpsServer(port(config), app.get<Registry>(METRICS_REGISTRY), health);
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;

@@ -22,15 +22,7 @@ export class HealthController {
   /** Liveness and readiness: 200 when Kafka and Postgres answer, 503 naming what does not. */
   @Get('health')
   async health(@Res() res: Response): Promise<void> {
-    const [kafka, postgres] = await Promise.all([
-      this.kafka(),
-      Promise.resolve()
-        .then(() => this.db.current().query('SELECT 1'))
-        .then(
-          () => 'up' as const,
-          () => 'down' as const,
-        ),
-    ]);
+    const [kafka, postgres] = await Promise.all([this.kafka(), this.db.health()]);
     const up = kafka === 'up' && postgres === 'up';
     res.status(up ? 200 : 503).json({ status: up ? 'ok' : 'unavailable', checks: { kafka, postgres } });
   }

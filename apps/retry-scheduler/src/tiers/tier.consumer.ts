@@ -28,7 +28,7 @@ export class TierConsumer implements WorkerConsumer {
     this.consumer = kafka.consumer({
       groupId: `${config.KAFKA_TOPIC_PREFIX}.retry-scheduler`,
       // A resumed partition is fetched with the next request, so this bounds how late a due retry can be.
-      maxWaitTimeInMs: 100,
+      maxWaitTimeInMs: 50,
       sessionTimeout: config.KAFKA_SESSION_TIMEOUT_MS,
       heartbeatInterval: Math.max(500, Math.floor(config.KAFKA_SESSION_TIMEOUT_MS / 10)),
       retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 200, maxRetryTime: 5000 },
