@@ -54,8 +54,8 @@ export class ProjectionConsumer implements WorkerConsumer {
   }
 
   /**
-   * Empties the read model and moves the group back to the earliest retained offsets, so the consumer
-   * replays every topic from the start. Refused while another projector is in the group.
+   * Empties the read model and deletes the consumer group's committed offsets, so the consumer replays
+   * every topic from its earliest retained record. Refused while another projector is in the group.
    */
   private async rebuildFromScratch(): Promise<void> {
     const admin = this.kafka.admin();
@@ -66,8 +66,10 @@ export class ProjectionConsumer implements WorkerConsumer {
       if (state !== 'Empty' && state !== 'Dead') {
         throw new Error(`consumer group ${this.groupId} is ${state}: stop the running status projector before rebuilding`);
       }
+      this.logger.info({ 'kafka.group': this.groupId, state }, 'rebuild: no projector is running; emptying the read model');
       await this.repository.truncateAll();
-      for (const topic of this.topicNames) await admin.resetOffsets({ groupId: this.groupId, topic, earliest: true });
+      // Without committed offsets the consumer starts from the earliest retained record of every topic.
+      if (state !== 'Dead') await admin.deleteGroups([this.groupId]);
       this.logger.info({ 'kafka.group': this.groupId }, 'read model emptied; replaying Kafka from the earliest retained records');
     } finally {
       await admin.disconnect();
