@@ -5,17 +5,21 @@ import { testEnv } from './env';
 export interface ClientResult {
   statusCode: number | null;
   error: string | null;
+  retryAfterMs: number | null;
 }
 
 /**
- * One POST through the real delivery client (got) in a separate Node process, as the dispatcher makes it.
+ * One POST through a real delivery client (got or undici) in a separate Node process, as the dispatcher makes it.
  * got is ESM-only and Jest's module loader cannot load it, so the client runs where Node loads it natively.
  */
-export function postWithClient(url: string, options: { allowPrivateTargets: boolean; extraCa?: string }): Promise<ClientResult> {
+export type ClientKind = 'got' | 'undici';
+
+export function postWithClient(url: string, options: { allowPrivateTargets: boolean; extraCa?: string; kind?: ClientKind; timeoutMs?: number }): Promise<ClientResult> {
   const lib = join(testEnv().root, 'dist/libs/delivery/src/index.js');
   const script = `
-    const { GotDeliveryClient } = require(${JSON.stringify(lib)});
-    const client = new GotDeliveryClient({ timeoutMs: 3000, allowPrivateTargets: ${options.allowPrivateTargets}, maxSockets: 4 });
+    const lib = require(${JSON.stringify(lib)});
+    const Client = ${options.kind === 'undici' ? 'lib.UndiciDeliveryClient' : 'lib.GotDeliveryClient'};
+    const client = new Client({ timeoutMs: ${options.timeoutMs ?? 3000}, allowPrivateTargets: ${options.allowPrivateTargets}, maxSockets: 4 });
     client.post({ url: process.argv[1], headers: { 'content-type': 'application/json' }, body: '{}' })
       .then((r) => { process.stdout.write(JSON.stringify(r)); client.close(); });`;
   const env: NodeJS.ProcessEnv = { ...process.env, NODE_EXTRA_CA_CERTS: options.extraCa ?? '' };

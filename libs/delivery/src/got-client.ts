@@ -1,7 +1,7 @@
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import type { Got, RequestError } from 'got' with { 'resolution-mode': 'import' };
-import { DeliveryHttpClient, HttpAttemptResult, HttpRequest, parseRetryAfter } from './http-client';
+import { DeliveryHttpClient, describeFailure, HttpAttemptResult, HttpRequest, parseRetryAfter } from './http-client';
 import { guardedLookup } from './target-guard';
 
 export interface ClientOptions {
@@ -63,12 +63,5 @@ export class GotDeliveryClient implements DeliveryHttpClient {
 }
 
 function describeError(e: RequestError): string {
-  const code = e.code ?? (e.cause as NodeJS.ErrnoException | undefined)?.code;
-  if (e.name === 'TimeoutError') return `timeout: no response within the delivery timeout (${e.message})`;
-  if (code === 'EFORBIDDENTARGET') return e.message;
-  if (code === 'ECONNREFUSED') return `connection refused (${e.message})`;
-  if (code === 'ECONNRESET' || code === 'EPIPE') return `connection reset (${e.message})`;
-  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return `DNS lookup failed (${e.message})`;
-  if (code && /^(ERR_TLS|ERR_SSL|CERT_|UNABLE_TO|DEPTH_ZERO|SELF_SIGNED|EPROTO)/.test(code)) return `TLS failure: ${e.message}`;
-  return `${code ?? e.name}: ${e.message}`;
+  return describeFailure(e.name, e.code ?? (e.cause as NodeJS.ErrnoException | undefined)?.code, e.message);
 }

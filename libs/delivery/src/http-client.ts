@@ -27,3 +27,16 @@ export function parseRetryAfter(value: string | string[] | undefined, now = Date
   const at = Date.parse(v);
   return Number.isNaN(at) ? null : Math.max(0, at - now);
 }
+
+/** One readable reason for a failed attempt, whichever client failed: the class first, then the detail. */
+export function describeFailure(name: string, code: string | undefined, message: string): string {
+  if (name === 'TimeoutError' || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT' || code === 'UND_ERR_CONNECT_TIMEOUT' || code === 'ETIMEDOUT') {
+    return `timeout: no response within the delivery timeout (${message})`;
+  }
+  if (code === 'EFORBIDDENTARGET') return message;
+  if (code === 'ECONNREFUSED') return `connection refused (${message})`;
+  if (code === 'ECONNRESET' || code === 'EPIPE' || code === 'UND_ERR_SOCKET') return `connection reset (${message})`;
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return `DNS lookup failed (${message})`;
+  if (code && /^(ERR_TLS|ERR_SSL|CERT_|UNABLE_TO|DEPTH_ZERO|SELF_SIGNED|EPROTO)/.test(code)) return `TLS failure: ${message}`;
+  return `${code ?? name}: ${message}`;
+}

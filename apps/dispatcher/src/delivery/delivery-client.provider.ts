@@ -1,6 +1,6 @@
 import { Inject, Injectable, OnApplicationShutdown, Provider } from '@nestjs/common';
 import type { HookstreamConfig } from '@app/config';
-import { DeliveryHttpClient, GotDeliveryClient } from '@app/delivery';
+import { DeliveryHttpClient, GotDeliveryClient, UndiciDeliveryClient } from '@app/delivery';
 import { CONFIG } from '@app/platform';
 import { DELIVERY_CLIENT } from '../tokens';
 
@@ -18,8 +18,10 @@ class DeliveryClientLifecycle implements OnApplicationShutdown {
 export const deliveryClientProviders: Provider[] = [
   {
     provide: DELIVERY_CLIENT,
-    useFactory: (c: HookstreamConfig) =>
-      new GotDeliveryClient({ timeoutMs: c.DELIVERY_TIMEOUT_MS, allowPrivateTargets: c.ALLOW_PRIVATE_TARGETS, maxSockets: MAX_SOCKETS_PER_HOST }),
+    useFactory: (c: HookstreamConfig): DeliveryHttpClient => {
+      const options = { timeoutMs: c.DELIVERY_TIMEOUT_MS, allowPrivateTargets: c.ALLOW_PRIVATE_TARGETS, maxSockets: MAX_SOCKETS_PER_HOST };
+      return c.DELIVERY_CLIENT === 'undici' ? new UndiciDeliveryClient(options) : new GotDeliveryClient(options);
+    },
     inject: [CONFIG],
   },
   DeliveryClientLifecycle,
