@@ -20,7 +20,8 @@ export class UndiciDeliveryClient implements DeliveryHttpClient {
           guardedLookup(opts.hostname, {}, (err, address) => {
             if (err) return callback(err, null);
             const servername = isIP(opts.hostname) ? undefined : (opts.servername ?? opts.hostname);
-            base({ ...opts, hostname: String(address), servername }, callback);
+            const ip = typeof address === 'string' ? address : (address[0]?.address ?? opts.hostname);
+            base({ ...opts, hostname: ip, servername }, callback);
           });
         };
     this.agent = new Agent({ connections: options.maxSockets, connect, keepAliveTimeout: 4000 });
