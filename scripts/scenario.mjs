@@ -146,6 +146,7 @@ async function main() {
     const deliveries = (await db.query(`SELECT event_id, status, attempts FROM deliveries WHERE event_id LIKE 'evt_scn_%'`)).rows;
     const attempts = (await db.query(`SELECT event_id, attempt, started_at, outcome FROM attempts WHERE event_id LIKE 'evt_scn_%'`)).rows;
     await db.end();
+    await new Promise((r) => setTimeout(r, 1500)); // the apps write their logs in chunks at least every 500 ms
 
     // Retry lateness: each failed attempt's announced next_attempt_at against the next attempt's start.
     const announced = new Map();

@@ -95,6 +95,7 @@ async function evaluate(name, def, { sys, receiver, load, marks, rows, prefix })
     ...(def.check ? def.check({ marks, load }) : []),
   ];
   if (def.checkNotEarly) {
+    await sleep(1500); // the apps write their logs in chunks at least every 500 ms
     const attempts = await sys.db(`SELECT event_id, attempt, started_at FROM attempts WHERE event_id LIKE $1`, [`${prefix}%`]);
     const started = new Map(attempts.map((a) => [`${a.event_id}#${a.attempt}`, a.started_at.getTime()]));
     // A crash may run an attempt twice, each scheduling its own retry; a retry is early only if it started
