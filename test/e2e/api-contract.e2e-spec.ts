@@ -55,8 +55,17 @@ describe('API input checks and access control', () => {
     expect(docs.status).toBe(200);
     const spec = (await docs.json()) as { paths: Record<string, unknown> };
     expect(Object.keys(spec.paths)).toEqual(expect.arrayContaining(['/webhooks', '/events', '/webhooks/status', '/events/{id}/attempts']));
-    const metrics = await fetch(`${env.apiUrl}/metrics`, { headers: { authorization: `Bearer ${env.env.API_KEYS}` } });
-    expect(await metrics.text()).toMatch(/process_cpu_seconds_total/);
+    const metrics = await (await fetch(`${env.apiUrl}/metrics`, { headers: { authorization: `Bearer ${env.env.API_KEYS}` } })).text();
+    expect(metrics).toMatch(/process_cpu_seconds_total/);
+    expect(metrics).toMatch(/hookstream_http_request_duration_seconds_count\{[^}]*route="\/events"[^}]*\} [1-9]/);
+    // Every worker serves its own /metrics: deliveries by outcome, attempt durations, consumer lag.
+    const dispatcher = await (await fetch(`http://127.0.0.1:${env.env.DISPATCHER_PORT}/metrics`)).text();
+    expect(dispatcher).toMatch(/# HELP hookstream_delivery_attempts_total/);
+    expect(dispatcher).toMatch(/# HELP hookstream_attempt_duration_seconds/);
+    expect(dispatcher).toMatch(/# HELP hookstream_publish_to_delivered_seconds/);
+    expect(dispatcher).toMatch(/hookstream_consumer_lag\{[^}]*group="[^"]*dispatcher"/);
+    const scheduler = await (await fetch(`http://127.0.0.1:${env.env.RETRY_SCHEDULER_PORT}/metrics`)).text();
+    expect(scheduler).toMatch(/process_resident_memory_bytes/);
   });
 
   it('refuses plain http unless ALLOW_INSECURE_HTTP=true', async () => {

@@ -1,6 +1,6 @@
 import { Webhook } from 'standardwebhooks';
 import { api } from '../support/api';
-import { uniqueId } from '../support/env';
+import { testEnv, uniqueId } from '../support/env';
 import { eventually } from '../support/eventually';
 import { publish, statusOf, subscribe } from '../support/flows';
 import { closeKafka, produce, topic } from '../support/kafka';
@@ -47,6 +47,9 @@ describe('delivery, end to end on the real broker and database', () => {
       expect.objectContaining({ subscription_id: sub.id, attempt: 1, status_code: 200, error: null, outcome: 'delivered', duration_ms: expect.any(Number) }),
     ]);
     expect(receiver.byEvent(id)).toHaveLength(1);
+    const metrics = await (await fetch(`http://127.0.0.1:${testEnv().env.DISPATCHER_PORT}/metrics`)).text();
+    expect(metrics).toMatch(/hookstream_delivery_attempts_total\{[^}]*outcome="delivered"[^}]*\} [1-9]/);
+    expect(metrics).toMatch(/hookstream_publish_to_delivered_seconds_count\{[^}]*\} [1-9]/);
   });
 
   it('delivers an event written straight to Kafka exactly like a posted one', async () => {

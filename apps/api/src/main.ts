@@ -3,15 +3,17 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { json } from 'express';
-import { createLogger, NestPinoLogger } from '@app/observability';
+import { createLogger, HttpMetrics, NestPinoLogger } from '@app/observability';
 import type { Topics } from '@app/contracts';
 import { Publisher } from '@app/kafka';
-import { configOrExit, prepareTopics, retryUntilUp, TOPICS } from '@app/platform';
+import { configOrExit, METRICS_REGISTRY, prepareTopics, retryUntilUp, TOPICS } from '@app/platform';
+import type { Registry } from 'prom-client';
 import { ApiKeys, CidrList } from '@app/security';
 import { accessControl } from './access/access.middleware';
 import { auditTrail } from './audit/audit.middleware';
 import { ApiModule } from './api.module';
 import { bodyErrors } from './common/body-errors';
+import { requestMetrics } from './common/request-metrics';
 
 async function bootstrap(): Promise<void> {
   const config = configOrExit();
@@ -30,6 +32,7 @@ async function bootstrap(): Promise<void> {
 
   const app = await NestFactory.create<NestExpressApplication>(ApiModule.forConfig(config), { bodyParser: false, logger: new NestPinoLogger(logger) });
   app.set('trust proxy', trustProxy ? config.TRUST_PROXY : false);
+  app.use(requestMetrics(new HttpMetrics(app.get<Registry>(METRICS_REGISTRY))));
   app.use(auditTrail(app.get(Publisher), app.get<Topics>(TOPICS).audit, logger));
   app.use(accessControl(allowed, new ApiKeys(config.apiKeys)));
   app.use(json({ limit: '256kb' }));

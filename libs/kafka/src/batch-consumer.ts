@@ -1,4 +1,5 @@
 import { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
+import type { Gauge } from 'prom-client';
 import type { Logger } from '@app/observability';
 import { PartitionProgress } from './partition-progress';
 
@@ -22,6 +23,8 @@ export interface BatchConsumerOptions {
   commitIntervalMs?: number;
   /** A member that stops heartbeating (crashed) loses its partitions after this long. */
   sessionTimeoutMs: number;
+  /** Set from each fetched batch: records behind the end of its partition. */
+  lag?: Gauge<'group' | 'topic' | 'partition'>;
   /** Called once per group join with this member's partitions (topic → partitions). */
   onAssignment?: (assignment: Record<string, number[]>) => void;
 }
@@ -93,6 +96,7 @@ export class BatchConsumer {
 
   private async eachBatch(payload: EachBatchPayload): Promise<void> {
     const { batch } = payload;
+    this.options.lag?.set({ group: this.options.groupId, topic: batch.topic, partition: String(batch.partition) }, Number(batch.offsetLag()));
     const key = `${batch.topic}:${batch.partition}`;
     let progress = this.progress.get(key);
     if (!progress) this.progress.set(key, (progress = new PartitionProgress()));

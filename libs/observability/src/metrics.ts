@@ -1,4 +1,4 @@
-import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 /** One registry per app, with process metrics and the delivery metrics every pipeline stage shares. */
 export function createRegistry(app: string): Registry {
@@ -26,6 +26,30 @@ export class DeliveryMetrics {
       name: 'hookstream_publish_to_delivered_seconds',
       help: 'Time from the event timestamp to its 2xx',
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 5, 30, 120, 600],
+      registers: [registry],
+    });
+  }
+}
+
+/** Records not yet consumed, per consumer group and partition (the lag behind the partition's end). */
+export function consumerLagGauge(registry: Registry): Gauge<'group' | 'topic' | 'partition'> {
+  const name = 'hookstream_consumer_lag';
+  return (
+    (registry.getSingleMetric(name) as Gauge<'group' | 'topic' | 'partition'> | undefined) ??
+    new Gauge({ name, help: 'Records behind the end of the partition, as of the last fetch', labelNames: ['group', 'topic', 'partition'], registers: [registry] })
+  );
+}
+
+/** API requests by route and status, with their duration. */
+export class HttpMetrics {
+  readonly duration: Histogram<'method' | 'route' | 'status'>;
+
+  constructor(registry: Registry) {
+    this.duration = new Histogram({
+      name: 'hookstream_http_request_duration_seconds',
+      help: 'API requests by method, route and status (the _count series counts them)',
+      labelNames: ['method', 'route', 'status'],
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 5],
       registers: [registry],
     });
   }

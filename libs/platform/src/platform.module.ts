@@ -3,8 +3,8 @@ import type { Kafka } from 'kafkajs';
 import type { HookstreamConfig } from '@app/config';
 import { topicsFor } from '@app/contracts';
 import { createKafka, Publisher } from '@app/kafka';
-import { createLogger, createRegistry } from '@app/observability';
-import { CONFIG, KAFKA, LOGGER, METRICS_REGISTRY, TOPICS, APP_NAME } from './tokens';
+import { consumerLagGauge, createLogger, createRegistry } from '@app/observability';
+import { APP_NAME, CONFIG, CONSUMER_LAG, KAFKA, LOGGER, METRICS_REGISTRY, TOPICS } from './tokens';
 
 /** Connects the app's one producer at start and closes it last at shutdown. */
 @Injectable()
@@ -24,6 +24,7 @@ class PublisherLifecycle implements OnModuleInit, OnApplicationShutdown {
 export class PlatformModule {
   static forApp(app: string, config: HookstreamConfig): DynamicModule {
     const logger = createLogger(app, config.LOG_LEVEL);
+    const registry = createRegistry(app);
     return {
       module: PlatformModule,
       providers: [
@@ -31,12 +32,13 @@ export class PlatformModule {
         { provide: CONFIG, useValue: config },
         { provide: LOGGER, useValue: logger },
         { provide: TOPICS, useValue: topicsFor(config.KAFKA_TOPIC_PREFIX, config.retry) },
-        { provide: METRICS_REGISTRY, useValue: createRegistry(app) },
+        { provide: METRICS_REGISTRY, useValue: registry },
+        { provide: CONSUMER_LAG, useValue: consumerLagGauge(registry) },
         { provide: KAFKA, useFactory: () => createKafka({ brokers: config.KAFKA_BROKERS, clientId: `hookstream-${app}` }, logger) },
         { provide: Publisher, useFactory: (kafka: Kafka) => new Publisher(kafka), inject: [KAFKA] },
         PublisherLifecycle,
       ],
-      exports: [APP_NAME, CONFIG, LOGGER, TOPICS, METRICS_REGISTRY, KAFKA, Publisher],
+      exports: [APP_NAME, CONFIG, LOGGER, TOPICS, METRICS_REGISTRY, CONSUMER_LAG, KAFKA, Publisher],
     };
   }
 }

@@ -5,3 +5,5 @@ export const KAFKA = Symbol('KAFKA');
 export const TOPICS = Symbol('TOPICS');
 export const METRICS_REGISTRY = Symbol('METRICS_REGISTRY');
 export const APP_NAME = Symbol('APP_NAME');
+/** Gauge of consumer lag per group, topic and partition (`hookstream_consumer_lag`). */
+export const CONSUMER_LAG = Symbol('CONSUMER_LAG');

@@ -4,7 +4,8 @@ import type { HookstreamConfig } from '@app/config';
 import { deliveryTaskSchema, parseRecord, Topics } from '@app/contracts';
 import { BatchConsumer, NonRetryableError } from '@app/kafka';
 import type { Logger } from '@app/observability';
-import { CONFIG, KAFKA, LOGGER, TOPICS, WorkerConsumer } from '@app/platform';
+import { CONFIG, CONSUMER_LAG, KAFKA, LOGGER, TOPICS, WorkerConsumer } from '@app/platform';
+import type { Gauge } from 'prom-client';
 import { AttemptService } from './attempt.service';
 
 /** Consumes deliveries that are due (retries handed back by the scheduler, manual retries). */
@@ -17,6 +18,7 @@ export class DeliveriesConsumer implements WorkerConsumer {
     @Inject(CONFIG) config: HookstreamConfig,
     @Inject(TOPICS) topics: Topics,
     @Inject(LOGGER) logger: Logger,
+    @Inject(CONSUMER_LAG) lag: Gauge<'group' | 'topic' | 'partition'>,
     attempts: AttemptService,
   ) {
     this.consumer = new BatchConsumer(
@@ -25,6 +27,7 @@ export class DeliveriesConsumer implements WorkerConsumer {
         groupId: `${config.KAFKA_TOPIC_PREFIX}.dispatcher.deliveries`,
         topics: [topics.deliveries],
         sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS,
+        lag,
         unit: 'message',
         concurrency: config.DELIVERY_CONCURRENCY,
         handle: async ([message]) => {

@@ -4,7 +4,8 @@ import type { HookstreamConfig } from '@app/config';
 import type { Topics } from '@app/contracts';
 import { BatchConsumer } from '@app/kafka';
 import type { Logger } from '@app/observability';
-import { CONFIG, KAFKA, LOGGER, TOPICS, WorkerConsumer } from '@app/platform';
+import { CONFIG, CONSUMER_LAG, KAFKA, LOGGER, TOPICS, WorkerConsumer } from '@app/platform';
+import type { Gauge } from 'prom-client';
 import { DispatchService } from './dispatch.service';
 import { IdempotencyRestorer } from './idempotency-restorer';
 
@@ -20,6 +21,7 @@ export class EventsConsumer implements WorkerConsumer {
     @Inject(CONFIG) config: HookstreamConfig,
     @Inject(TOPICS) topics: Topics,
     @Inject(LOGGER) logger: Logger,
+    @Inject(CONSUMER_LAG) lag: Gauge<'group' | 'topic' | 'partition'>,
     dispatch: DispatchService,
     restorer: IdempotencyRestorer,
   ) {
@@ -30,6 +32,7 @@ export class EventsConsumer implements WorkerConsumer {
         groupId: eventsGroup(config),
         topics: [topics.events],
         sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS,
+        lag,
         unit: 'message',
         concurrency: config.DELIVERY_CONCURRENCY,
         handle: ([message], { partition }) => dispatch.handle(message!, partition),

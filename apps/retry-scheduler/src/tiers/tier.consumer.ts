@@ -4,7 +4,8 @@ import type { HookstreamConfig } from '@app/config';
 import { deliveryTaskSchema, parseRecord, Topics } from '@app/contracts';
 import { Publisher } from '@app/kafka';
 import type { Logger } from '@app/observability';
-import { CONFIG, KAFKA, LOGGER, TOPICS, WorkerConsumer } from '@app/platform';
+import { CONFIG, CONSUMER_LAG, KAFKA, LOGGER, TOPICS, WorkerConsumer } from '@app/platform';
+import type { Gauge } from 'prom-client';
 import { waitMs } from './due-gate';
 
 /**
@@ -16,6 +17,7 @@ import { waitMs } from './due-gate';
 @Injectable()
 export class TierConsumer implements WorkerConsumer {
   private readonly consumer: Consumer;
+  private readonly groupId: string;
   private readonly holds = new Map<string, { topic: string; partition: number; timer: NodeJS.Timeout }>();
 
   constructor(
@@ -23,10 +25,12 @@ export class TierConsumer implements WorkerConsumer {
     @Inject(CONFIG) config: HookstreamConfig,
     @Inject(TOPICS) private readonly topics: Topics,
     @Inject(LOGGER) private readonly logger: Logger,
+    @Inject(CONSUMER_LAG) private readonly waiting: Gauge<'group' | 'topic' | 'partition'>,
     private readonly publisher: Publisher,
   ) {
+    this.groupId = `${config.KAFKA_TOPIC_PREFIX}.retry-scheduler`;
     this.consumer = kafka.consumer({
-      groupId: `${config.KAFKA_TOPIC_PREFIX}.retry-scheduler`,
+      groupId: this.groupId,
       // A resumed partition is fetched with the next request, so this bounds how late a due retry can be.
       maxWaitTimeInMs: 50,
       sessionTimeout: config.KAFKA_SESSION_TIMEOUT_MS,
@@ -57,6 +61,8 @@ export class TierConsumer implements WorkerConsumer {
 
   private async eachBatch(payload: EachBatchPayload): Promise<void> {
     const { topic, partition } = payload.batch;
+    // Records held in this tier partition, the head included: the retries waiting in the tier.
+    this.waiting.set({ group: this.groupId, topic, partition: String(partition) }, Number(payload.batch.offsetLagLow()));
     let forwarded: string | null = null;
     for (const message of payload.batch.messages) {
       if (!payload.isRunning() || payload.isStale()) break;

@@ -5,7 +5,8 @@ import type { Topics } from '@app/contracts';
 import { BatchConsumer } from '@app/kafka';
 import type { Logger } from '@app/observability';
 import { Database, ProjectionRepository } from '@app/persistence';
-import { CONFIG, KAFKA, LOGGER, TOPICS, WorkerConsumer } from '@app/platform';
+import { CONFIG, CONSUMER_LAG, KAFKA, LOGGER, TOPICS, WorkerConsumer } from '@app/platform';
+import type { Gauge } from 'prom-client';
 import { REBUILD } from '../tokens';
 import { ProjectionService } from './projection.service';
 
@@ -21,6 +22,7 @@ export class ProjectionConsumer implements WorkerConsumer {
     @Inject(CONFIG) config: HookstreamConfig,
     @Inject(TOPICS) topics: Topics,
     @Inject(LOGGER) private readonly logger: Logger,
+    @Inject(CONSUMER_LAG) lag: Gauge<'group' | 'topic' | 'partition'>,
     @Inject(REBUILD) private readonly rebuild: boolean,
     private readonly db: Database,
     private readonly repository: ProjectionRepository,
@@ -34,6 +36,7 @@ export class ProjectionConsumer implements WorkerConsumer {
         groupId: this.groupId,
         topics: this.topicNames,
         sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS,
+        lag,
         unit: 'batch',
         // Batches in flight at once; the writer folds them into as few transactions as it can.
         concurrency: 64,
