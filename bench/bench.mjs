@@ -127,6 +127,7 @@ async function main() {
     await waitFor(200);
 
     const cpuBefore = Object.fromEntries(apps.map((a) => [a.app, cpuAndRss(a.child.pid).cpu]));
+    const brokerCpuBefore = cpuAndRss(pidOf('kafka.Kafka')[0] ?? 0).cpu;
     let delivered = 0;
     const throughput = async (label, fanout, type) => {
       await receiver.reset();
@@ -190,6 +191,8 @@ async function main() {
       const now = cpuAndRss(a.child.pid);
       row('cost', `${a.app}: CPU s per 1,000 deliveries / peak RSS`, `${(((now.cpu - cpuBefore[a.app]) * 1000) / delivered).toFixed(2)} / ${now.rssMb.toFixed(0)}`, 's / MB');
     }
+    const brokerPid = pidOf('kafka.Kafka')[0];
+    if (brokerPid) row('cost', 'kafka broker: CPU s per 1,000 deliveries', (((cpuAndRss(brokerPid).cpu - brokerCpuBefore) * 1000) / delivered).toFixed(2), 's');
     for (const [name, pattern] of [['kafka broker', 'kafka.Kafka'], ['postgres (largest process)', 'postgres']]) {
       const rss = Math.max(0, ...pidOf(pattern).map((pid) => cpuAndRss(pid).rssMb).filter((v) => Number.isFinite(v)));
       row('cost', `${name}: peak RSS`, rss, 'MB');
