@@ -119,7 +119,10 @@ async function main() {
   const postgres = await ensurePostgres(root, 'hookstream_faults');
   const ownBroker = !process.env.KAFKA_BROKERS;
   const kafkaControl = ownBroker && {
-    down: async () => void spawnSync(join(root, 'scripts/kafka.sh'), ['stop'], { stdio: 'inherit' }),
+    down: async () => {
+      spawnSync(join(root, 'scripts/kafka.sh'), ['stop'], { stdio: 'inherit' });
+      if (await portOpen(9092)) throw new Error('the broker on 127.0.0.1:9092 is not one scripts/kafka.sh of this checkout started, so this suite cannot stop it; stop it and run again');
+    },
     up: async () => void spawnSync(join(root, 'scripts/kafka.sh'), ['start'], { stdio: 'inherit' }),
   };
   const infra = { kafka, postgres, kafkaControl };

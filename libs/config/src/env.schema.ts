@@ -27,6 +27,7 @@ export const envSchema = z.object({
   DISPATCHER_PORT: int(3001, 0, 65535),
   RETRY_SCHEDULER_PORT: int(3002, 0, 65535),
   STATUS_PROJECTOR_PORT: int(3003, 0, 65535),
+  OPS_HOST: z.string().min(1).default('127.0.0.1'),
   KAFKA_BROKERS: list('127.0.0.1:9092').refine((v) => v.length > 0, 'must name at least one host:port'),
   KAFKA_TOPIC_PREFIX: z
     .string()

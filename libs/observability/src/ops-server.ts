@@ -4,7 +4,7 @@ import { Registry } from 'prom-client';
 export type HealthCheck = () => Promise<Record<string, 'up' | 'down'>>;
 
 /** `/health` and `/metrics` for the worker apps (the API serves both through its own routes). */
-export async function startOpsServer(port: number, registry: Registry, health: HealthCheck): Promise<Server> {
+export async function startOpsServer(port: number, registry: Registry, health: HealthCheck, host = '127.0.0.1'): Promise<Server> {
   const server = createServer((req, res) => {
     const send = (code: number, type: string, body: string) => {
       res.writeHead(code, { 'content-type': type });
@@ -29,7 +29,7 @@ export async function startOpsServer(port: number, registry: Registry, health: H
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(port, '127.0.0.1', () => resolve());
+    server.listen(port, host, () => resolve());
   });
   return server;
 }

@@ -87,7 +87,7 @@ async function startWorker(
   await app.listen();
   const checks = Object.entries({ kafka: kafkaHealth(app.get<Kafka>(KAFKA)), ...extraChecks(app) });
   const health: HealthCheck = async () => Object.fromEntries(await Promise.all(checks.map(async ([k, check]) => [k, await check()] as const)));
-  const ops = await startOpsServer(port(config), app.get<Registry>(METRICS_REGISTRY), health);
+  const ops = await startOpsServer(port(config), app.get<Registry>(METRICS_REGISTRY), health, config.OPS_HOST);
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
