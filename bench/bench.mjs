@@ -5,7 +5,7 @@ import { execFileSync, fork } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ensureBuilt, ensureKafka, ensurePostgres, recreateDatabase, startApps, stopApps, waitHealthy } from '../scripts/lib/infra.mjs';
+import { ensureBuilt, ensureKafka, ensurePostgres, healthUrls, recreateDatabase, startApps, stopApps, systemEnv, waitHealthy } from '../scripts/lib/infra.mjs';
 import { bullmqThroughput } from './bullmq-baseline.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -85,24 +85,15 @@ async function main() {
   // 2. hookstream end to end.
   const prefix = `bench-${Date.now().toString(36)}`;
   const key = `bench-${Math.random().toString(36).slice(2)}`;
-  const ports = { PORT: 3500, DISPATCHER_PORT: 3501, RETRY_SCHEDULER_PORT: 3502, STATUS_PROJECTOR_PORT: 3503 };
-  const env = {
-    ...Object.fromEntries(Object.entries(ports).map(([k, v]) => [k, String(v)])),
-    KAFKA_BROKERS: kafka.brokers,
-    KAFKA_TOPIC_PREFIX: prefix,
-    DATABASE_URL: postgres.url,
-    API_KEYS: key,
-    ALLOW_INSECURE_HTTP: 'true',
-    ALLOW_PRIVATE_TARGETS: 'true',
+  const env = systemEnv(root, { prefix, key, basePort: 3500, kafka, postgres }, {
     DELIVERY_CONCURRENCY: String(CONCURRENCY * 4),
     DELIVERY_CLIENT: process.env.DELIVERY_CLIENT ?? 'got',
-    HOOKSTREAM_DATA_DIR: join(root, '.data', prefix),
-  };
+  });
   const apps = startApps(root, env, join(root, '.data', 'bench-logs', prefix));
   try {
-    await waitHealthy(Object.values(ports).map((p) => `http://127.0.0.1:${p}/health`));
+    await waitHealthy(healthUrls(env));
     const api = (method, path, b) =>
-      fetch(`http://127.0.0.1:${ports.PORT}${path}`, { method, headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: b && JSON.stringify(b) });
+      fetch(`http://127.0.0.1:${env.PORT}${path}`, { method, headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: b && JSON.stringify(b) });
     const subscribe = async (events) => (await api('POST', '/webhooks', { url: receiver.url, events })).status;
     await subscribe(['one.*']);
     for (let i = 0; i < 3; i++) await subscribe(['three.*']);

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ensureBuilt, ensureKafka, ensurePostgres, recreateDatabase, startApps, stopApps, waitHealthy } from './lib/infra.mjs';
+import { ensureBuilt, ensureKafka, ensurePostgres, healthUrls, recreateDatabase, startApps, stopApps, systemEnv, waitHealthy } from './lib/infra.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const EVENTS = Number(process.env.SCENARIO_EVENTS ?? 1000);
@@ -68,29 +68,20 @@ async function main() {
   await new Promise((r) => receiver.listen(0, '127.0.0.1', r));
 
   const key = `scenario-${Math.random().toString(36).slice(2)}`;
-  const ports = { PORT: 3200, DISPATCHER_PORT: 3201, RETRY_SCHEDULER_PORT: 3202, STATUS_PROJECTOR_PORT: 3203 };
-  const env = {
-    ...Object.fromEntries(Object.entries(ports).map(([k, v]) => [k, String(v)])),
-    KAFKA_BROKERS: kafka.brokers,
-    KAFKA_TOPIC_PREFIX: prefix,
-    DATABASE_URL: postgres.url,
-    API_KEYS: key,
-    ALLOW_INSECURE_HTTP: 'true',
-    ALLOW_PRIVATE_TARGETS: 'true',
+  const env = systemEnv(root, { prefix, key, basePort: 3200, kafka, postgres }, {
     RETRY_BASE_MS,
     RETRY_MULTIPLIER: '4',
     RETRY_MAX: '5',
-    HOOKSTREAM_DATA_DIR: join(root, '.data', prefix),
     LOG_LEVEL: 'info',
     // SCENARIO_PROFILE=1 writes a V8 CPU profile of every app into the logs folder (what bounds it).
     ...(process.env.SCENARIO_PROFILE ? { HOOKSTREAM_NODE_ARGS: `--cpu-prof --cpu-prof-dir=${join(root, '.data', 'scenario-logs', prefix)}` } : {}),
-  };
+  });
   const logsDir = join(root, '.data', 'scenario-logs', prefix);
   const apps = startApps(root, env, logsDir);
   try {
-    await waitHealthy(Object.values(ports).map((p) => `http://127.0.0.1:${p}/health`));
+    await waitHealthy(healthUrls(env));
     const api = (method, path, body) =>
-      fetch(`http://127.0.0.1:${ports.PORT}${path}`, {
+      fetch(`http://127.0.0.1:${env.PORT}${path}`, {
         method,
         headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
         body: body && JSON.stringify(body),

@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { join } from 'node:path';
-import { recreateDatabase, startApp, stopApps, waitHealthy } from '../lib/infra.mjs';
+import { recreateDatabase, startApp, stopApps, systemEnv, waitHealthy } from '../lib/infra.mjs';
 
 let nextPort = 3300;
 
@@ -17,24 +17,13 @@ export class System {
     this.logsDir = join(root, '.data', 'fault-logs', this.prefix);
     const port = (nextPort += 10);
     this.ports = { api: port, dispatcher: port + 1, 'retry-scheduler': port + 2, 'status-projector': port + 3 };
-    this.env = {
-      KAFKA_BROKERS: infra.kafka.brokers,
-      KAFKA_TOPIC_PREFIX: this.prefix,
-      DATABASE_URL: infra.postgres.url,
-      API_KEYS: this.key,
-      PORT: String(this.ports.api),
-      DISPATCHER_PORT: String(this.ports.dispatcher),
-      RETRY_SCHEDULER_PORT: String(this.ports['retry-scheduler']),
-      STATUS_PROJECTOR_PORT: String(this.ports['status-projector']),
-      ALLOW_INSECURE_HTTP: 'true',
-      ALLOW_PRIVATE_TARGETS: 'true',
+    this.env = systemEnv(root, { prefix: this.prefix, key: this.key, basePort: port, kafka: infra.kafka, postgres: infra.postgres }, {
       RETRY_BASE_MS: '200',
       RETRY_MULTIPLIER: '4',
       RETRY_MAX: '5',
       KAFKA_PUBLISH_TIMEOUT_MS: '2000',
-      HOOKSTREAM_DATA_DIR: join(root, '.data', this.prefix),
       ...overrides,
-    };
+    });
     this.apps = new Map();
   }
 

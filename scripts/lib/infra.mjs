@@ -159,3 +159,30 @@ export async function recreateDatabase(url) {
     await client.end();
   }
 }
+
+/**
+ * The environment of a self-contained system for the scenario, the bench and the fault suite: its own
+ * topic prefix, API key and ports (the API on `basePort`, the workers on the next three), local receivers
+ * allowed. `extra` adds or overrides variables.
+ */
+export function systemEnv(root, { prefix, key, basePort, kafka, postgres }, extra = {}) {
+  return {
+    PORT: String(basePort),
+    DISPATCHER_PORT: String(basePort + 1),
+    RETRY_SCHEDULER_PORT: String(basePort + 2),
+    STATUS_PROJECTOR_PORT: String(basePort + 3),
+    KAFKA_BROKERS: kafka.brokers,
+    KAFKA_TOPIC_PREFIX: prefix,
+    DATABASE_URL: postgres.url,
+    API_KEYS: key,
+    ALLOW_INSECURE_HTTP: 'true',
+    ALLOW_PRIVATE_TARGETS: 'true',
+    HOOKSTREAM_DATA_DIR: join(root, '.data', prefix),
+    ...extra,
+  };
+}
+
+/** The /health URLs of a system started with systemEnv. */
+export function healthUrls(env) {
+  return ['PORT', 'DISPATCHER_PORT', 'RETRY_SCHEDULER_PORT', 'STATUS_PROJECTOR_PORT'].map((k) => `http://127.0.0.1:${env[k]}/health`);
+}
