@@ -1,4 +1,4 @@
-import type { Kafka, ITopicConfig } from 'kafkajs';
+import type { Admin, ITopicConfig, Kafka } from 'kafkajs';
 import type { Topics } from '@app/contracts';
 
 const DAY_MS = 24 * 3600 * 1000;
@@ -39,19 +39,40 @@ export async function ensureTopics(kafka: Kafka, topics: Topics, layout: TopicLa
   const admin = kafka.admin();
   await admin.connect();
   try {
+    const specs = topicSpecs(topics, layout);
     const existing = new Set(await admin.listTopics());
-    const missing = topicSpecs(topics, layout).filter((t) => !existing.has(t.topic));
+    const missing = specs.filter((t) => !existing.has(t.topic));
     if (missing.length > 0) {
       try {
         await admin.createTopics({ topics: missing, waitForLeaders: true });
       } catch (e) {
-        // Another app may have created them between list and create.
-        if (!/already exists/i.test((e as Error).message)) throw e;
+        // The apps start together: another one may have created some between list and create.
+        const errors = (e as { topicErrors?: Array<{ type?: string }> }).topicErrors;
+        if (!errors || errors.some((t) => t.type !== 'TOPIC_ALREADY_EXISTS')) throw e;
       }
     }
+    await untilLeadersKnown(admin, specs.map((t) => t.topic));
   } finally {
     await admin.disconnect();
   }
 }
 
 export const DEFAULT_RETENTION_MS = 7 * DAY_MS;
+
+/**
+ * A topic another app just created may not be in the broker's metadata yet ("does not host this
+ * topic-partition"); every app waits here until each partition has a leader, so its clients start clean.
+ */
+async function untilLeadersKnown(admin: Admin, names: string[], timeoutMs = 60000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const { topics } = await admin.fetchTopicMetadata({ topics: names });
+      if (topics.length === names.length && topics.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0))) return;
+    } catch (e) {
+      if (Date.now() > deadline) throw e;
+    }
+    if (Date.now() > deadline) throw new Error(`topics without leaders after ${timeoutMs} ms: ${names.join(', ')}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
