@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { retryAnnouncements } from './lib/retry-log.mjs';
 import { ensureBuilt, ensureKafka, ensurePostgres, healthUrls, recreateDatabase, startApps, stopApps, systemEnv, waitHealthy } from './lib/infra.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -139,26 +140,20 @@ async function main() {
     await db.end();
     await new Promise((r) => setTimeout(r, 1500)); // the apps write their logs in chunks at least every 500 ms
 
-    // Retry lateness: each failed attempt's announced next_attempt_at against the next attempt's start.
-    const announced = new Map();
-    for (const line of readFileSync(join(logsDir, 'dispatcher.log'), 'utf8').split('\n')) {
-      if (!line.startsWith('{') || !line.includes('"delivery attempt failed"')) continue;
-      const l = JSON.parse(line);
-      announced.set(`${l['event.id']}#${l.attempt}`, l);
-    }
+    // Retry lateness: each retry's start against the due time its failed attempt announced.
+    const { failed: loggedFailures, due } = retryAnnouncements(readFileSync(join(logsDir, 'dispatcher.log'), 'utf8'));
     const started = new Map(attempts.map((a) => [`${a.event_id}#${a.attempt}`, a.started_at.getTime()]));
     const lateness = [];
-    for (const [k, l] of announced) {
-      if (!l['event.next_attempt_at']) continue;
-      const [id, n] = k.split('#');
-      const s = started.get(`${id}#${Number(n) + 1}`);
-      if (s !== undefined) lateness.push(s - Date.parse(l['event.next_attempt_at']));
-      if (process.env.SCENARIO_DEBUG && s !== undefined && s - Date.parse(l['event.next_attempt_at']) > 200) console.log(`late: ${k} by ${s - Date.parse(l['event.next_attempt_at'])} ms, due ${l['event.next_attempt_at']}`);
+    for (const [key, dueAt] of due) {
+      const s = started.get(key);
+      if (s === undefined) continue;
+      lateness.push(s - dueAt);
+      if (process.env.SCENARIO_DEBUG && s - dueAt > 200) console.log(`late: ${key} by ${s - dueAt} ms, due ${new Date(dueAt).toISOString()}`);
     }
     lateness.sort((a, b) => a - b);
 
     const failedAttempts = attempts.filter((a) => a.outcome === 'failed');
-    const logged = failedAttempts.filter((a) => announced.has(`${a.event_id}#${a.attempt}`)).length;
+    const logged = failedAttempts.filter((a) => loggedFailures.has(`${a.event_id}#${a.attempt}`)).length;
     const firstFailed = new Set(failedAttempts.filter((a) => a.attempt === 1).map((a) => a.event_id));
     const recoveredWithin3 = deliveries.filter((d) => firstFailed.has(d.event_id) && d.status === 'delivered' && d.attempts <= 3).length;
     const firstOk = attempts.filter((a) => a.attempt === 1 && a.outcome === 'delivered');

@@ -77,12 +77,8 @@ export class System {
     }
   }
 
-  dispatcherLogLines() {
-    const text = ['dispatcher'].map((a) => readFileSync(join(this.logsDir, `${a}.log`), 'utf8')).join('\n');
-    return text
-      .split('\n')
-      .filter((l) => l.startsWith('{'))
-      .map((l) => JSON.parse(l));
+  logText(app) {
+    return readFileSync(join(this.logsDir, `${app}.log`), 'utf8');
   }
 
   async stop() {

@@ -5,6 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensureBuilt, ensureKafka, ensurePostgres, portOpen } from '../lib/infra.mjs';
+import { retryAnnouncements } from '../lib/retry-log.mjs';
 import { CountingReceiver, Load, System } from './harness.mjs';
 import { rebuildScenario } from './rebuild.mjs';
 import { SCENARIOS } from './scenarios.mjs';
@@ -98,14 +99,7 @@ async function evaluate(name, def, { sys, receiver, load, marks, rows, prefix })
     await sleep(1500); // the apps write their logs in chunks at least every 500 ms
     const attempts = await sys.db(`SELECT event_id, attempt, started_at FROM attempts WHERE event_id LIKE $1`, [`${prefix}%`]);
     const started = new Map(attempts.map((a) => [`${a.event_id}#${a.attempt}`, a.started_at.getTime()]));
-    // A crash may run an attempt twice, each scheduling its own retry; a retry is early only if it started
-    // before the earliest due time announced for it.
-    const due = new Map();
-    for (const l of sys.dispatcherLogLines()) {
-      if (!l['event.next_attempt_at'] || !String(l['event.id']).startsWith(prefix)) continue;
-      const key = `${l['event.id']}#${l.attempt + 1}`;
-      due.set(key, Math.min(due.get(key) ?? Infinity, Date.parse(l['event.next_attempt_at'])));
-    }
+    const { due } = retryAnnouncements(sys.logText('dispatcher'), prefix);
     const early = [...due].filter(([key, at]) => (started.get(key) ?? Infinity) < at);
     const fired = [...due.keys()].filter((key) => started.has(key));
     checks.push([`retries scheduled ${due.size}, fired ${fired.length}, early ${early.length}`, early.length === 0 && fired.length === due.size]);

@@ -1,14 +1,8 @@
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import type { Got, RequestError } from 'got' with { 'resolution-mode': 'import' };
-import { DeliveryHttpClient, describeFailure, HttpAttemptResult, HttpRequest, parseRetryAfter } from './http-client';
+import { ClientOptions, DeliveryHttpClient, describeFailure, HttpAttemptResult, HttpRequest, parseRetryAfter } from './http-client';
 import { guardedLookup } from './target-guard';
-
-export interface ClientOptions {
-  timeoutMs: number;
-  allowPrivateTargets: boolean;
-  maxSockets: number;
-}
 
 /**
  * got 14 is ESM-only; Node 20.19+ loads it with require(). Loading it here, on first use, keeps Jest

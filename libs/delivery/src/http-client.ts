@@ -14,6 +14,14 @@ export interface HttpRequest {
   body: string;
 }
 
+/** What both delivery clients are built with. */
+export interface ClientOptions {
+  timeoutMs: number;
+  allowPrivateTargets: boolean;
+  /** Connections per endpoint host. */
+  maxSockets: number;
+}
+
 /** The port every delivery goes through; implementations must not follow redirects and must enforce TLS ≥ 1.2. */
 export interface DeliveryHttpClient {
   post(request: HttpRequest): Promise<HttpAttemptResult>;

@@ -52,7 +52,7 @@ export class BatchConsumer {
       groupId: options.groupId,
       sessionTimeout: options.sessionTimeoutMs,
       heartbeatInterval: Math.max(500, Math.floor(options.sessionTimeoutMs / 10)),
-      // Long poll: a fetch returns as soon as any partition has data, so this only bounds idle polling.
+      // Long poll: a fetch returns as soon as one of its partitions has data, so this only bounds idle polling.
       maxWaitTimeInMs: 1000,
       retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 200, maxRetryTime: 5000 },
     });
