@@ -4,6 +4,7 @@ import { testEnv, uniqueId } from '../support/env';
 import { eventually } from '../support/eventually';
 import { publish, statusOf, subscribe } from '../support/flows';
 import { closeKafka, produce, topic } from '../support/kafka';
+import { logLines } from '../support/logs';
 import { Receiver } from '../support/receiver';
 
 describe('delivery, end to end on the real broker and database', () => {
@@ -12,6 +13,12 @@ describe('delivery, end to end on the real broker and database', () => {
   afterAll(async () => {
     await receiver.stop();
     await closeKafka();
+  });
+
+  it('runs the dispatcher on the delivery client this pass asked for (undici by default; npm test repeats these specs with got)', async () => {
+    const expected = process.env.HOOKSTREAM_TEST_DELIVERY_CLIENT ?? 'undici';
+    const chosen = await eventually(async () => logLines('dispatcher').find((l) => l.message === 'delivery HTTP client chosen'), 'the client choice log line');
+    expect(chosen['delivery.client']).toBe(expected);
   });
 
   it('registers, publishes, delivers one signed request and reports delivered', async () => {

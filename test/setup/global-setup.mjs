@@ -38,6 +38,8 @@ export default async function globalSetup() {
     HOOKSTREAM_DATA_DIR: join(root, '.data', prefix),
     ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'),
     LOG_LEVEL: 'info',
+    // `npm test` runs the delivery specs a second time with the other client (see package.json).
+    ...(process.env.HOOKSTREAM_TEST_DELIVERY_CLIENT ? { DELIVERY_CLIENT: process.env.HOOKSTREAM_TEST_DELIVERY_CLIENT } : {}),
     // The apps trust this one self-signed certificate on top of the system CAs; tests also use an untrusted one.
     NODE_EXTRA_CA_CERTS: tls.trusted.cert,
   };

@@ -45,7 +45,7 @@ export const envSchema = z.object({
   TRUST_PROXY: list(''),
   DELIVERY_TIMEOUT_MS: int(10000, 1, 300000),
   DELIVERY_CONCURRENCY: int(256, 1, 10000),
-  DELIVERY_CLIENT: z.enum(['got', 'undici'], { message: 'must be got or undici' }).default('got'),
+  DELIVERY_CLIENT: z.enum(['got', 'undici'], { message: 'must be got or undici' }).default('undici'),
   RETRY_BASE_MS: int(1000, 1),
   RETRY_MULTIPLIER: z.coerce.number({ message: 'must be a number' }).min(1).max(100).default(4),
   RETRY_MAX: int(5, 0, 20),

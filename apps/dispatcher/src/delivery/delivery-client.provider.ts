@@ -1,7 +1,8 @@
 import { Inject, Injectable, OnApplicationShutdown, Provider } from '@nestjs/common';
 import type { HookstreamConfig } from '@app/config';
 import { DeliveryHttpClient, GotDeliveryClient, UndiciDeliveryClient } from '@app/delivery';
-import { CONFIG } from '@app/platform';
+import type { Logger } from '@app/observability';
+import { CONFIG, LOGGER } from '@app/platform';
 import { DELIVERY_CLIENT } from '../tokens';
 
 /** Sockets per endpoint host; deliveries beyond this queue in the agent rather than opening more connections. */
@@ -18,11 +19,12 @@ class DeliveryClientLifecycle implements OnApplicationShutdown {
 export const deliveryClientProviders: Provider[] = [
   {
     provide: DELIVERY_CLIENT,
-    useFactory: (c: HookstreamConfig): DeliveryHttpClient => {
+    useFactory: (c: HookstreamConfig, logger: Logger): DeliveryHttpClient => {
       const options = { timeoutMs: c.DELIVERY_TIMEOUT_MS, allowPrivateTargets: c.ALLOW_PRIVATE_TARGETS, maxSockets: MAX_SOCKETS_PER_HOST };
+      logger.info({ 'delivery.client': c.DELIVERY_CLIENT }, 'delivery HTTP client chosen');
       return c.DELIVERY_CLIENT === 'undici' ? new UndiciDeliveryClient(options) : new GotDeliveryClient(options);
     },
-    inject: [CONFIG],
+    inject: [CONFIG, LOGGER],
   },
   DeliveryClientLifecycle,
 ];
