@@ -14,7 +14,7 @@ export function topic(name: string): string {
 }
 
 /** Writes raw records straight to a topic, as an outside producer would. */
-export async function produce(topicName: string, messages: Array<{ key: string | null; value: string | null }>): Promise<void> {
+export async function produce(topicName: string, messages: Array<{ key: string | null; value: string | null; partition?: number }>): Promise<void> {
   producer ??= (async () => {
     const p = testKafka().producer();
     await p.connect();

@@ -4,3 +4,4 @@ export * from './publisher';
 export * from './batch-consumer';
 export * from './topic-view';
 export * from './partition-progress';
+export * from './end-offsets';

@@ -16,13 +16,15 @@ interface Pending {
 export class PublishTimeoutError extends Error {}
 
 /**
- * The one producer of an app. Records sent in the same turn of the event loop go to the broker as one
- * batch (one request per broker), acknowledged by all in-sync replicas before the callers' promises resolve.
+ * The one producer of an app, with group commit: one batch is in flight at a time, and every record
+ * published meanwhile goes out as the next batch once it is acknowledged (by all in-sync replicas) — one
+ * produce request for many callers under load, no added wait when idle, and batches in publish order.
  */
 export class Publisher {
   private readonly producer: Producer;
   private queue: Pending[] = [];
   private flushScheduled = false;
+  private inFlight = false;
 
   constructor(kafka: Kafka) {
     this.producer = kafka.producer({
@@ -63,14 +65,22 @@ export class Publisher {
   }
 
   private scheduleFlush(): void {
-    if (this.flushScheduled) return;
+    if (this.flushScheduled || this.inFlight) return;
     this.flushScheduled = true;
     setImmediate(() => {
       this.flushScheduled = false;
+      void this.flushAll();
+    });
+  }
+
+  private async flushAll(): Promise<void> {
+    this.inFlight = true;
+    while (this.queue.length > 0) {
       const batch = this.queue;
       this.queue = [];
-      void this.flush(batch);
-    });
+      await this.flush(batch);
+    }
+    this.inFlight = false;
   }
 
   private async flush(batch: Pending[]): Promise<void> {

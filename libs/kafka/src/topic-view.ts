@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { Admin, Consumer, Kafka, KafkaMessage } from 'kafkajs';
+import { EndOffsets } from './end-offsets';
 
 /**
  * An in-memory view of a whole topic, read from the beginning and kept current (a table over a compacted
@@ -9,6 +10,7 @@ import { Admin, Consumer, Kafka, KafkaMessage } from 'kafkajs';
 export class TopicView {
   private readonly consumer: Consumer;
   private readonly admin: Admin;
+  private readonly ends: EndOffsets;
   /** Per partition, the next offset this view will read. */
   private readonly position = new Map<number, number>();
   private readonly moved = new EventEmitter();
@@ -24,11 +26,12 @@ export class TopicView {
     // A long poll: the broker answers at once when a record arrives, and idle views cost almost nothing.
     this.consumer = kafka.consumer({ groupId: this.groupId, maxWaitTimeInMs: 1000, sessionTimeout: 30000 });
     this.admin = kafka.admin();
+    this.ends = new EndOffsets(kafka);
     this.moved.setMaxListeners(0);
   }
 
   async start(): Promise<void> {
-    await Promise.all([this.consumer.connect(), this.admin.connect()]);
+    await Promise.all([this.consumer.connect(), this.admin.connect(), this.ends.connect()]);
     await this.consumer.subscribe({ topic: this.topic, fromBeginning: true });
     await this.consumer.run({
       autoCommit: false,
@@ -43,17 +46,18 @@ export class TopicView {
   }
 
   async stop(): Promise<void> {
-    await Promise.allSettled([this.consumer.disconnect(), this.admin.disconnect()]);
+    await Promise.allSettled([this.consumer.disconnect(), this.ends.disconnect()]);
     await this.admin.deleteGroups([this.groupId]).catch(() => undefined);
+    await this.admin.disconnect().catch(() => undefined);
   }
 
   /** Resolves once the view holds every record written before this call (up to timeoutMs). */
   async catchUp(timeoutMs = 10000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
-    let ends: Awaited<ReturnType<Admin['fetchTopicOffsets']>>;
+    let ends: Array<{ partition: number; end: number }>;
     for (;;) {
       try {
-        ends = await this.admin.fetchTopicOffsets(this.topic);
+        ends = await this.ends.of(this.topic);
         break;
       } catch (e) {
         // Leadership moves (a new topic, a broker restart) answer "not the leader" for a moment.
@@ -61,7 +65,7 @@ export class TopicView {
         await new Promise((r) => setTimeout(r, 100));
       }
     }
-    await this.until(() => ends.every((e) => (this.position.get(e.partition) ?? 0) >= Number(e.high)), timeoutMs);
+    await this.until(() => ends.every((e) => (this.position.get(e.partition) ?? 0) >= e.end), timeoutMs);
   }
 
   /** Resolves once the record at (partition, offset) is in the view. */

@@ -7,7 +7,7 @@ import { Publisher } from '@app/kafka';
 import { CONFIG, TOPICS } from '@app/platform';
 import { SecretBox } from '@app/security';
 import { SubscriptionIndex } from '@app/subscriptions';
-import { writeOrUnavailable } from '../common/kafka-write';
+import { writeOneOrUnavailable } from '../common/kafka-write';
 import { CreateWebhook, UpdateWebhook } from './dto/webhook.dto';
 import { SubscriptionView, toView } from './subscription.view';
 import { assertAllowedTarget } from './target-policy';
@@ -115,7 +115,7 @@ export class WebhooksService {
       auth: record.auth && { ...record.auth, password_sealed: this.box.reseal(record.auth.password_sealed) },
       previous_secrets: record.previous_secrets.map((p) => ({ ...p, secret_sealed: this.box.reseal(p.secret_sealed) })),
     };
-    const meta = await writeOrUnavailable(
+    const meta = await writeOneOrUnavailable(
       this.publisher,
       { topic: this.topics.subscriptions, key: id, value: sealed && encodeRecord(sealed) },
       this.config.KAFKA_PUBLISH_TIMEOUT_MS,
