@@ -57,8 +57,8 @@ export class ProjectionRepository {
       if (c.deletedSubscriptions.length > 0) {
         await m.query('DELETE FROM subscriptions WHERE id = ANY($1::text[])', [c.deletedSubscriptions]);
       }
-      await this.events(m, c.events);
-      await this.dispatches(m, c.dispatches);
+      await this.events(m, c.events, c.dispatches);
+      await this.pendingDeliveries(m, c.dispatches, c.attempts);
       await this.attempts(m, c.attempts);
       await this.audit(m, c.audit);
     });
@@ -108,35 +108,48 @@ export class ProjectionRepository {
     );
   }
 
-  private async events(m: EntityManager, rows: ProjectionChanges['events']): Promise<void> {
+  /**
+   * One row per event, from its accepted record and its dispatch record (whichever this batch holds), in one
+   * statement: under load both usually arrive together and the row is written once.
+   */
+  private async events(m: EntityManager, accepted: ProjectionChanges['events'], dispatches: DispatchRecord[]): Promise<void> {
+    const rows = new Map<string, { type: string; data: unknown; occurred: string | null; accepted: string | null; subscribers: number | null }>();
     // The first record of an id wins (same key, same partition, so first in order is first accepted).
-    const first = [...new Map([...rows].reverse().map((e) => [e.id, e])).values()];
-    if (first.length === 0) return;
+    for (const e of accepted) {
+      if (!rows.has(e.id)) rows.set(e.id, { type: e.type, data: e.data, occurred: e.timestamp, accepted: e.accepted_at, subscribers: null });
+    }
+    for (const d of dispatches) {
+      const row = rows.get(d.event_id);
+      if (row) row.subscribers = d.subscriptions.length;
+      else rows.set(d.event_id, { type: d.event_type, data: null, occurred: null, accepted: null, subscribers: d.subscriptions.length });
+    }
+    if (rows.size === 0) return;
+    const list = [...rows];
     await m.query(
-      `INSERT INTO events (id, type, data, occurred_at, accepted_at)
-       SELECT * FROM unnest($1::text[], $2::text[], $3::jsonb[], $4::timestamptz[], $5::timestamptz[])
+      `INSERT INTO events (id, type, data, occurred_at, accepted_at, subscriber_count)
+       SELECT id, type, data, occurred_at, COALESCE(accepted_at, now()), subscriber_count
+       FROM unnest($1::text[], $2::text[], $3::jsonb[], $4::timestamptz[], $5::timestamptz[], $6::int[]) AS t(id, type, data, occurred_at, accepted_at, subscriber_count)
        ON CONFLICT (id) DO UPDATE SET data = COALESCE(events.data, EXCLUDED.data),
          occurred_at = COALESCE(events.occurred_at, EXCLUDED.occurred_at),
-         accepted_at = LEAST(events.accepted_at, EXCLUDED.accepted_at)`,
+         accepted_at = LEAST(events.accepted_at, EXCLUDED.accepted_at),
+         subscriber_count = COALESCE(EXCLUDED.subscriber_count, events.subscriber_count)`,
       [
-        first.map((e) => e.id),
-        first.map((e) => e.type),
-        first.map((e) => JSON.stringify(e.data)),
-        first.map((e) => e.timestamp),
-        first.map((e) => e.accepted_at),
+        list.map(([id]) => id),
+        list.map(([, r]) => r.type),
+        list.map(([, r]) => (r.data === null ? null : JSON.stringify(r.data))),
+        list.map(([, r]) => r.occurred),
+        list.map(([, r]) => r.accepted),
+        list.map(([, r]) => r.subscribers),
       ],
     );
   }
 
-  private async dispatches(m: EntityManager, rows: DispatchRecord[]): Promise<void> {
-    const byEvent = [...new Map(rows.map((d) => [d.event_id, d])).values()];
-    if (byEvent.length === 0) return;
-    await m.query(
-      `INSERT INTO events (id, type, subscriber_count) SELECT * FROM unnest($1::text[], $2::text[], $3::int[])
-       ON CONFLICT (id) DO UPDATE SET subscriber_count = EXCLUDED.subscriber_count`,
-      [byEvent.map((d) => d.event_id), byEvent.map((d) => d.event_type), byEvent.map((d) => d.subscriptions.length)],
+  /** A pending row per fanned-out delivery, unless an attempt of this batch writes the row anyway. */
+  private async pendingDeliveries(m: EntityManager, dispatches: DispatchRecord[], attempts: AttemptRecord[]): Promise<void> {
+    const attempted = new Set(attempts.map((a) => `${a.event_id}\u0000${a.subscription_id}`));
+    const pending = dispatches.flatMap((d) =>
+      d.subscriptions.filter((s) => !attempted.has(`${d.event_id}\u0000${s.id}`)).map((s) => ({ event: d.event_id, sub: s.id, url: s.url })),
     );
-    const pending = byEvent.flatMap((d) => d.subscriptions.map((s) => ({ event: d.event_id, sub: s.id, url: s.url })));
     if (pending.length === 0) return;
     await m.query(
       `INSERT INTO deliveries (event_id, subscription_id, url, status, attempts)
