@@ -184,7 +184,11 @@ async function main() {
     await warmUp('warm');
 
     if (SOAK) {
+      await receiver.reset();
       await soak({ apps, offer, q, row });
+      const metrics = await fetch(`http://127.0.0.1:${env.DISPATCHER_PORT}/metrics`).then((r) => r.text(), () => '');
+      const ids = /^hookstream_idempotency_ids(?:\{[^}]*\})? (\d+)/m.exec(metrics)?.[1] ?? '?';
+      row('soak', 'dispatcher: event ids held for the idempotency window at the end (grows with the window by design)', ids, '');
     } else {
       const cpuBefore = Object.fromEntries(apps.map((a) => [a.app, procStat(a.child.pid).cpu]));
       const others = () => ({

@@ -1,6 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import type { Kafka } from 'kafkajs';
-import type { Registry } from 'prom-client';
+import { Gauge, Registry } from 'prom-client';
 import type { HookstreamConfig } from '@app/config';
 import type { Topics } from '@app/contracts';
 import { DeliveryMetrics } from '@app/observability';
@@ -29,8 +29,19 @@ export class DispatcherModule {
         { provide: DeliveryMetrics, useFactory: (r: Registry) => new DeliveryMetrics(r), inject: [METRICS_REGISTRY] },
         {
           provide: IdempotencyStore,
-          useFactory: (c: HookstreamConfig) => new IdempotencyStore(c.IDEMPOTENCY_WINDOW_HOURS * 3600_000, c.IDEMPOTENCY_MAX_KEYS),
-          inject: [CONFIG],
+          useFactory: (c: HookstreamConfig, r: Registry) => {
+            const store = new IdempotencyStore(c.IDEMPOTENCY_WINDOW_HOURS * 3600_000, c.IDEMPOTENCY_MAX_KEYS);
+            new Gauge({
+              name: 'hookstream_idempotency_ids',
+              help: 'Event ids this dispatcher holds for the idempotency window (bounded by IDEMPOTENCY_MAX_KEYS)',
+              registers: [r],
+              collect() {
+                this.set(store.count);
+              },
+            });
+            return store;
+          },
+          inject: [CONFIG, METRICS_REGISTRY],
         },
         {
           provide: IdempotencyRestorer,

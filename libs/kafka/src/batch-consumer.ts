@@ -21,6 +21,12 @@ export interface BatchConsumerOptions {
   concurrency: number;
   fromBeginning?: boolean;
   commitIntervalMs?: number;
+  /**
+   * A fetch returns once this many bytes are ready or `maxWaitMs` passed (defaults 1 byte and 1000 ms: at
+   * once when anything is there). Larger values trade a little latency for fewer, larger batches.
+   */
+  minBytes?: number;
+  maxWaitMs?: number;
   /** A member that stops heartbeating (crashed) loses its partitions after this long. */
   sessionTimeoutMs: number;
   /** Set from each fetched batch: records behind the end of its partition. */
@@ -52,8 +58,9 @@ export class BatchConsumer {
       groupId: options.groupId,
       sessionTimeout: options.sessionTimeoutMs,
       heartbeatInterval: Math.max(500, Math.floor(options.sessionTimeoutMs / 10)),
-      // Long poll: a fetch returns as soon as one of its partitions has data, so this only bounds idle polling.
-      maxWaitTimeInMs: 1000,
+      // Long poll: with the default minBytes a fetch returns as soon as one of its partitions has data.
+      minBytes: options.minBytes ?? 1,
+      maxWaitTimeInMs: options.maxWaitMs ?? 1000,
       retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 200, maxRetryTime: 5000 },
     });
   }
