@@ -4,6 +4,9 @@ import { TopicView } from '@app/kafka';
 import type { Logger } from '@app/observability';
 import { matchesAny } from './event-filter';
 
+/** End-offset look-ups one index runs at once. */
+const MAX_SYNCS = 4;
+
 /**
  * Every subscription, folded from the compacted subscriptions topic. The API reads it for
  * read-your-writes; the dispatcher matches events against it.
@@ -12,7 +15,7 @@ export class SubscriptionIndex {
   private readonly byId = new Map<string, SubscriptionRecord>();
   private readonly matchCache = new Map<string, SubscriptionRecord[]>();
   private readonly view: TopicView;
-  private running: { startedAt: number; done: Promise<void> } | null = null;
+  private running: Array<{ startedAt: number; done: Promise<void> }> = [];
   private queued: Promise<void> | null = null;
   /** Start time of the latest finished sync: changes written before it are in the index. */
   private syncedAt = 0;
@@ -52,30 +55,28 @@ export class SubscriptionIndex {
   }
 
   /**
-   * Resolves once the index holds every subscription change written before `since` (epoch ms). At most one
-   * look-up of the topic's end offsets runs at a time, and at most one more waits behind it for every
-   * caller that arrived too late for the running one, so a burst of events costs two look-ups, not one each.
+   * Resolves once the index holds every subscription change written before `since` (epoch ms): a look-up of
+   * the topic's end offsets that started at or after `since` has finished and the view reached them. A caller
+   * joins a running look-up that started late enough, else starts one at once (up to MAX_SYNCS in flight,
+   * so one waits a single round trip, not the rest of an earlier look-up); past that it queues for the next.
    */
   syncedSince(since: number): Promise<void> {
     if (since <= this.syncedAt) return Promise.resolve();
-    if (this.running && this.running.startedAt >= since) return this.running.done;
-    if (this.running) {
-      this.queued ??= this.running.done
-        .catch(() => undefined)
-        .then(() => {
-          this.queued = null;
-          return this.startSync();
-        });
-      return this.queued;
-    }
-    return this.startSync();
+    const joinable = this.running.find((s) => s.startedAt >= since);
+    if (joinable) return joinable.done;
+    if (this.running.length < MAX_SYNCS) return this.startSync();
+    this.queued ??= Promise.race(this.running.map((s) => s.done.catch(() => undefined))).then(() => {
+      this.queued = null;
+      return this.startSync();
+    });
+    return this.queued;
   }
 
   private startSync(): Promise<void> {
     const sync = { startedAt: Date.now(), done: this.view.catchUp() };
-    this.running = sync;
+    this.running.push(sync);
     const clear = () => {
-      if (this.running === sync) this.running = null;
+      this.running = this.running.filter((s) => s !== sync);
     };
     sync.done.then(() => {
       this.syncedAt = Math.max(this.syncedAt, sync.startedAt);
