@@ -6,19 +6,23 @@ import { Publisher } from '@app/kafka';
 import type { Logger } from '@app/observability';
 import { CONFIG, CONSUMER_LAG, KAFKA, LOGGER, TOPICS, WorkerConsumer } from '@app/platform';
 import type { Gauge } from 'prom-client';
-import { waitMs } from './due-gate';
+import { HeldPartition, HeldRecord } from './held-partition';
+
+/** Records one tier partition may hold in memory before it stops fetching (until half have gone). */
+const MAX_HELD_PER_PARTITION = 2000;
 
 /**
- * Holds deliveries in the retry tier topics until due. Each tier has one fixed delay, so a partition's
- * head is always its next due record: when the head is not due, that partition is paused and sought back
- * to the head, and a timer resumes it at the due time. Nothing sleeps in a handler, so heartbeats and
- * other partitions carry on. Due records go to the deliveries topic; offsets are committed after they did.
+ * Holds deliveries in the retry tier topics until due. Fetched records wait in memory per partition
+ * (HeldPartition), each forwarded to the deliveries topic by a timer at its due time, never before; the
+ * offset after a forwarded record is committed once it is on Kafka. A crash loses only memory: the next
+ * owner refetches from the committed offset (at-least-once; a retry sent twice at worst).
  */
 @Injectable()
 export class TierConsumer implements WorkerConsumer {
   private readonly consumer: Consumer;
   private readonly groupId: string;
-  private readonly holds = new Map<string, { topic: string; partition: number; timer: NodeJS.Timeout }>();
+  private readonly held = new Map<string, HeldPartition>();
+  private readonly highWatermarks = new Map<string, number>();
 
   constructor(
     @Inject(KAFKA) kafka: Kafka,
@@ -31,8 +35,9 @@ export class TierConsumer implements WorkerConsumer {
     this.groupId = `${config.KAFKA_TOPIC_PREFIX}.retry-scheduler`;
     this.consumer = kafka.consumer({
       groupId: this.groupId,
-      // A resumed partition is fetched with the next request, so this bounds how late a due retry can be.
-      maxWaitTimeInMs: 50,
+      // Timers, not polls, decide when a retry goes; a fetch returns at once when records arrive, so this
+      // only bounds idle polling and how soon a partition resumed after a pause is read again.
+      maxWaitTimeInMs: 500,
       sessionTimeout: config.KAFKA_SESSION_TIMEOUT_MS,
       heartbeatInterval: Math.max(500, Math.floor(config.KAFKA_SESSION_TIMEOUT_MS / 10)),
       retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 200, maxRetryTime: 5000 },
@@ -40,9 +45,9 @@ export class TierConsumer implements WorkerConsumer {
   }
 
   async start(): Promise<void> {
-    // After a rebalance every owned partition re-reads its head from the committed offset, so held
-    // partitions are resumed and their timers dropped (a kept pause would otherwise never be lifted).
-    this.consumer.on(this.consumer.events.GROUP_JOIN, () => this.releaseHolds());
+    // After a rebalance every owned partition is read again from its committed offset, so what is held is
+    // dropped (and paused partitions resumed: a kept pause would never be lifted).
+    this.consumer.on(this.consumer.events.GROUP_JOIN, () => this.dropAll());
     await this.consumer.connect();
     await this.consumer.subscribe({ topics: this.topics.retryTiers.map((t) => t.topic), fromBeginning: true });
     await this.consumer.run({
@@ -54,59 +59,64 @@ export class TierConsumer implements WorkerConsumer {
   }
 
   async stop(): Promise<void> {
-    for (const t of this.holds.values()) clearTimeout(t.timer);
-    this.holds.clear();
+    for (const h of this.held.values()) h.close();
+    this.held.clear();
     await this.consumer.disconnect();
   }
 
   private async eachBatch(payload: EachBatchPayload): Promise<void> {
-    const { topic, partition } = payload.batch;
-    // Records held in this tier partition, the head included: the retries waiting in the tier.
-    this.waiting.set({ group: this.groupId, topic, partition: String(partition) }, Number(payload.batch.offsetLagLow()));
-    let forwarded: string | null = null;
-    for (const message of payload.batch.messages) {
-      if (!payload.isRunning() || payload.isStale()) break;
-      const task = parseRecord(deliveryTaskSchema, message.value);
-      if (task.ok) {
-        const wait = waitMs(task.value.due_at, Date.now());
-        if (wait > 0) {
-          this.hold(topic, partition, message.offset, wait);
-          break;
-        }
-        await this.publisher.publish([{ topic: this.topics.deliveries, key: task.value.event.id, value: message.value }]);
-      } else {
-        this.logger.error({ 'kafka.topic': topic, 'kafka.offset': message.offset, 'error.message': task.reason }, 'unreadable retry record skipped');
-      }
-      payload.resolveOffset(message.offset);
-      forwarded = message.offset;
-    }
-    if (forwarded !== null) {
-      // A refused commit (rebalance under way) is not fatal: the next batch commits past it, or the new
-      // owner forwards the record again (at-least-once; the delivery is attempted twice at worst).
-      await this.consumer.commitOffsets([{ topic, partition, offset: String(Number(forwarded) + 1) }]).catch((e: Error) =>
-        this.logger.warn({ 'kafka.topic': topic, 'kafka.partition': partition, 'error.message': e.message }, 'retry tier commit deferred'),
-      );
-    }
+    const { batch } = payload;
+    if (!payload.isRunning() || payload.isStale()) return;
+    const key = `${batch.topic}:${batch.partition}`;
+    let partition = this.held.get(key);
+    if (!partition) this.held.set(key, (partition = this.holdFor(batch.topic, batch.partition)));
+    this.highWatermarks.set(key, Number(batch.highWatermark));
+    partition.add(batch.messages.map((m) => this.toHeld(batch.topic, m.offset, m.key, m.value)));
+    if (batch.messages.length > 0) payload.resolveOffset(batch.lastOffset());
+    this.report(batch.topic, batch.partition, partition);
+    await payload.heartbeat();
   }
 
-  private hold(topic: string, partition: number, offset: string, wait: number): void {
-    const key = `${topic}:${partition}`;
-    this.consumer.pause([{ topic, partitions: [partition] }]);
-    this.consumer.seek({ topic, partition, offset });
-    clearTimeout(this.holds.get(key)?.timer);
-    const timer = setTimeout(() => {
-      this.holds.delete(key);
-      this.consumer.resume([{ topic, partitions: [partition] }]);
-    }, wait);
-    this.holds.set(key, { topic, partition, timer });
+  private toHeld(topic: string, offset: string, key: Buffer | null, value: Buffer | null): HeldRecord {
+    const task = parseRecord(deliveryTaskSchema, value);
+    if (!task.ok) this.logger.error({ 'kafka.topic': topic, 'kafka.offset': offset, 'error.message': task.reason }, 'unreadable retry record skipped');
+    return { offset: Number(offset), key: key?.toString('utf8') ?? '', value: value ?? Buffer.alloc(0), dueAt: task.ok ? task.value.due_at : null };
   }
 
-  private releaseHolds(): void {
-    for (const { topic, partition, timer } of this.holds.values()) {
-      clearTimeout(timer);
-      this.consumer.resume([{ topic, partitions: [partition] }]);
+  private holdFor(topic: string, partition: number): HeldPartition {
+    const tp = [{ topic, partitions: [partition] }];
+    const held: HeldPartition = new HeldPartition(
+      {
+        forward: (records) => this.publisher.publish(records.map((r) => ({ topic: this.topics.deliveries, key: r.key, value: r.value }))),
+        commit: async (next) => {
+          await this.consumer.commitOffsets([{ topic, partition, offset: String(next) }]);
+          this.report(topic, partition, held);
+        },
+        pause: () => this.consumer.pause(tp),
+        resume: () => this.consumer.resume(tp),
+        // A refused commit (rebalance under way) is not fatal: a later one commits past it, or the new owner
+        // forwards the record again.
+        onError: (e) => this.logger.warn({ 'kafka.topic': topic, 'kafka.partition': partition, 'error.message': e.message }, 'retry tier forward or commit deferred'),
+      },
+      MAX_HELD_PER_PARTITION,
+    );
+    return held;
+  }
+
+  /** Retries waiting in a tier partition: held in memory plus not yet fetched. */
+  private report(topic: string, partition: number, held: HeldPartition): void {
+    const end = this.highWatermarks.get(`${topic}:${partition}`);
+    const first = held.firstHeld;
+    if (end === undefined) return;
+    this.waiting.set({ group: this.groupId, topic, partition: String(partition) }, first === null ? 0 : Math.max(0, end - first));
+  }
+
+  private dropAll(): void {
+    for (const [key, h] of this.held) {
+      h.close();
+      const split = key.lastIndexOf(':');
+      this.consumer.resume([{ topic: key.slice(0, split), partitions: [Number(key.slice(split + 1))] }]);
     }
-    this.holds.clear();
+    this.held.clear();
   }
 }
-
