@@ -185,7 +185,7 @@ async function main() {
 
     if (SOAK) {
       await receiver.reset();
-      await soak({ apps, offer, q, row });
+      await soak({ apps, env, offer, q, row });
       const metrics = await fetch(`http://127.0.0.1:${env.DISPATCHER_PORT}/metrics`).then((r) => r.text(), () => '');
       const ids = /^hookstream_idempotency_ids(?:\{[^}]*\})? (\d+)/m.exec(metrics)?.[1] ?? '?';
       row('soak', 'dispatcher: event ids held for the idempotency window at the end (grows with the window by design)', ids, '');
@@ -280,11 +280,22 @@ async function main() {
  * BENCH_SOAK: SOAK_RATE events/s for SOAK_SECONDS, each app's resident memory sampled every 5 s. Memory is
  * flat when the last minute's average is within 20 % of the first minute's.
  */
-async function soak({ apps, offer, q, row }) {
+async function soak({ apps, env, offer, q, row }) {
   const samples = Object.fromEntries(apps.map((a) => [a.app, []]));
+  const ports = { api: env.PORT, dispatcher: env.DISPATCHER_PORT, 'retry-scheduler': env.RETRY_SCHEDULER_PORT, 'status-projector': env.STATUS_PROJECTOR_PORT };
   const started = Date.now();
+  // Resident memory, and the V8 heap in use from each app's /metrics (its low points show what survives GC).
+  const memoryMb = async (app) => {
+    const text = await fetch(`http://127.0.0.1:${ports[app]}/metrics`, { headers: { authorization: `Bearer ${env.API_KEYS}` } }).then((r) => r.text(), () => '');
+    const metric = (name) => Number(new RegExp(`^${name}(?:\\{[^}]*\\})? ([\\d.e+]+)`, 'm').exec(text)?.[1] ?? NaN) / 1048576;
+    return { heap: metric('nodejs_heap_size_used_bytes'), external: metric('nodejs_external_memory_bytes') };
+  };
   const sample = () => {
-    for (const a of apps) samples[a.app].push({ t: (Date.now() - started) / 1000, mb: procStat(a.child.pid).rssMb });
+    for (const a of apps) {
+      const entry = { t: (Date.now() - started) / 1000, mb: procStat(a.child.pid).rssMb, heap: NaN, external: NaN };
+      samples[a.app].push(entry);
+      void memoryMb(a.app).then((m) => Object.assign(entry, m));
+    }
   };
   sample();
   const timer = setInterval(sample, 5000);
@@ -294,12 +305,20 @@ async function soak({ apps, offer, q, row }) {
   row('soak', `events offered at ${SOAK_RATE}/s for ${SOAK_SECONDS} s / delivered / publish failures`, `${r.n} / ${r.count} / ${r.failed}`, '');
   row('soak', 'latency p50 / p99 / max', [0.5, 0.99, 1].map((p) => q(r.latencies, p)).join(' / '), 'ms');
   const avg = (xs) => xs.reduce((s, x) => s + x.mb, 0) / Math.max(1, xs.length);
+  const low = (xs, field) => Math.min(...xs.map((x) => x[field]).filter((h) => Number.isFinite(h)));
   for (const [app, xs] of Object.entries(samples)) {
-    const first = avg(xs.filter((x) => x.t <= 60));
-    const last = avg(xs.filter((x) => x.t >= SOAK_SECONDS - 60));
+    const firstMinute = xs.filter((x) => x.t <= 60);
+    const lastMinute = xs.filter((x) => x.t >= SOAK_SECONDS - 60);
+    const [first, last] = [avg(firstMinute), avg(lastMinute)];
     const growth = (last / first - 1) * 100;
     row('soak', `${app}: RSS first minute → last minute (max)`, `${first.toFixed(0)} → ${last.toFixed(0)} (${Math.max(...xs.map((x) => x.mb)).toFixed(0)})`, 'MB');
-    row('soak', `${app}: growth, flat within 20 %`, `${growth >= 0 ? '+' : ''}${growth.toFixed(1)} % ${Math.abs(growth) <= 20 ? 'yes' : 'no'}`, '');
+    row('soak', `${app}: RSS growth, at most 20 %`, `${growth >= 0 ? '+' : ''}${growth.toFixed(1)} % ${growth <= 20 ? 'yes' : 'no'}`, '');
+    row(
+      'soak',
+      `${app}: V8 heap in use / external (Buffers), lowest sample of first minute → of last minute`,
+      `${low(firstMinute, 'heap').toFixed(0)} → ${low(lastMinute, 'heap').toFixed(0)} / ${low(firstMinute, 'external').toFixed(0)} → ${low(lastMinute, 'external').toFixed(0)}`,
+      'MB',
+    );
   }
 }
 
