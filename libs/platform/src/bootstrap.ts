@@ -1,5 +1,6 @@
 import { DynamicModule, INestMicroservice } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { setFlagsFromString } from 'node:v8';
 import type { MicroserviceOptions } from '@nestjs/microservices';
 import type { Kafka } from 'kafkajs';
 import type { Registry } from 'prom-client';
@@ -10,8 +11,18 @@ import { createLogger, HealthCheck, Logger, NestPinoLogger, startOpsServer } fro
 import { KafkaWorkerTransport, WORKER_CONSUMERS, WorkerConsumer } from './kafka-worker.transport';
 import { KAFKA, METRICS_REGISTRY } from './tokens';
 
+/**
+ * V8 sizes the heap to up to four times what survived the last full collection when a process allocates
+ * fast, so a busy dispatcher's resident memory kept climbing for minutes (193 → 266 MB in a 5-minute soak)
+ * with a flat 40 MB in use. A fixed factor of 1.5 kept it within 10 % at no measurable CPU cost (bench/).
+ */
+export function boundHeapGrowth(): void {
+  setFlagsFromString('--heap-growing-percent=50');
+}
+
 /** Loads config or exits with the one-line reason (the first bad variable). */
 export function configOrExit(): HookstreamConfig {
+  boundHeapGrowth();
   try {
     return loadConfig();
   } catch (e) {
