@@ -14,7 +14,8 @@ import { KAFKA, METRICS_REGISTRY } from './tokens';
 /**
  * V8 sizes the heap to up to four times what survived the last full collection when a process allocates
  * fast, so a busy dispatcher's resident memory kept climbing for minutes (193 → 266 MB in a 5-minute soak)
- * with a flat 40 MB in use. A fixed factor of 1.5 kept it within 10 % at no measurable CPU cost (bench/).
+ * with a flat 40 MB in use. A fixed factor of 1.5 kept it within 20 % (+17 % over 5 minutes, the idempotency
+ * window's ids included) at no measurable CPU cost (bench/results/2026-11-28-0c26203-soak.md).
  */
 export function boundHeapGrowth(): void {
   setFlagsFromString('--heap-growing-percent=50');
