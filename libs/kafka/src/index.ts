@@ -5,3 +5,4 @@ export * from './batch-consumer';
 export * from './topic-view';
 export * from './partition-progress';
 export * from './end-offsets';
+export * from './group-commit';

@@ -1,16 +1,11 @@
 import { CompressionTypes, Kafka, Message, Partitioners, Producer, RecordMetadata } from 'kafkajs';
+import { GroupCommit } from './group-commit';
 
 export interface OutgoingRecord {
   topic: string;
   key: string;
   value: Buffer | null;
   partition?: number;
-}
-
-interface Pending {
-  record: OutgoingRecord;
-  resolve: () => void;
-  reject: (e: Error) => void;
 }
 
 export class PublishTimeoutError extends Error {}
@@ -22,9 +17,7 @@ export class PublishTimeoutError extends Error {}
  */
 export class Publisher {
   private readonly producer: Producer;
-  private queue: Pending[] = [];
-  private flushScheduled = false;
-  private inFlight = false;
+  private readonly batches = new GroupCommit<OutgoingRecord>((records) => this.send(records));
 
   constructor(kafka: Kafka) {
     this.producer = kafka.producer({
@@ -44,16 +37,7 @@ export class Publisher {
 
   /** Resolves once every record is acknowledged by the broker. */
   publish(records: OutgoingRecord[]): Promise<void> {
-    if (records.length === 0) return Promise.resolve();
-    return Promise.all(
-      records.map(
-        (record) =>
-          new Promise<void>((resolve, reject) => {
-            this.queue.push({ record, resolve, reject });
-            this.scheduleFlush();
-          }),
-      ),
-    ).then(() => undefined);
+    return records.length === 0 ? Promise.resolve() : this.batches.add(records);
   }
 
   /** Sends one record on its own and returns where it landed (for read-your-writes). */
@@ -64,42 +48,18 @@ export class Publisher {
     return meta;
   }
 
-  private scheduleFlush(): void {
-    if (this.flushScheduled || this.inFlight) return;
-    this.flushScheduled = true;
-    setImmediate(() => {
-      this.flushScheduled = false;
-      void this.flushAll();
-    });
-  }
-
-  private async flushAll(): Promise<void> {
-    this.inFlight = true;
-    while (this.queue.length > 0) {
-      const batch = this.queue;
-      this.queue = [];
-      await this.flush(batch);
-    }
-    this.inFlight = false;
-  }
-
-  private async flush(batch: Pending[]): Promise<void> {
+  private async send(records: OutgoingRecord[]): Promise<void> {
     const byTopic = new Map<string, Message[]>();
-    for (const { record } of batch) {
+    for (const record of records) {
       const list = byTopic.get(record.topic) ?? [];
       list.push(toMessage(record));
       byTopic.set(record.topic, list);
     }
-    try {
-      await this.producer.sendBatch({
-        acks: -1,
-        compression: CompressionTypes.None,
-        topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
-      });
-      for (const p of batch) p.resolve();
-    } catch (e) {
-      for (const p of batch) p.reject(e as Error);
-    }
+    await this.producer.sendBatch({
+      acks: -1,
+      compression: CompressionTypes.None,
+      topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
+    });
   }
 }
 
