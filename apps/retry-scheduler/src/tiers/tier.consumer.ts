@@ -11,6 +11,14 @@ import { HeldPartition, HeldRecord } from './held-partition';
 /** Records one tier partition may hold in memory before it stops fetching (until half have gone). */
 const MAX_HELD_PER_PARTITION = 2000;
 
+/** One tier partition this member reads: what it holds, and its end offset as of the last fetch. */
+interface TierPartition {
+  topic: string;
+  partition: number;
+  held: HeldPartition;
+  end: number;
+}
+
 /**
  * Holds deliveries in the retry tier topics until due. Fetched records wait in memory per partition
  * (HeldPartition), each forwarded to the deliveries topic by a timer at its due time, never before; the
@@ -21,8 +29,8 @@ const MAX_HELD_PER_PARTITION = 2000;
 export class TierConsumer implements WorkerConsumer {
   private readonly consumer: Consumer;
   private readonly groupId: string;
-  private readonly held = new Map<string, HeldPartition>();
-  private readonly highWatermarks = new Map<string, number>();
+  /** By `topic:partition`. */
+  private readonly partitions = new Map<string, TierPartition>();
 
   constructor(
     @Inject(KAFKA) kafka: Kafka,
@@ -59,8 +67,8 @@ export class TierConsumer implements WorkerConsumer {
   }
 
   async stop(): Promise<void> {
-    for (const h of this.held.values()) h.close();
-    this.held.clear();
+    for (const p of this.partitions.values()) p.held.close();
+    this.partitions.clear();
     await this.consumer.disconnect();
   }
 
@@ -68,12 +76,12 @@ export class TierConsumer implements WorkerConsumer {
     const { batch } = payload;
     if (!payload.isRunning() || payload.isStale()) return;
     const key = `${batch.topic}:${batch.partition}`;
-    let partition = this.held.get(key);
-    if (!partition) this.held.set(key, (partition = this.holdFor(batch.topic, batch.partition)));
-    this.highWatermarks.set(key, Number(batch.highWatermark));
-    partition.add(batch.messages.map((m) => this.toHeld(batch.topic, m.offset, m.key, m.value)));
+    let entry = this.partitions.get(key);
+    if (!entry) this.partitions.set(key, (entry = { topic: batch.topic, partition: batch.partition, held: this.holdFor(batch.topic, batch.partition), end: 0 }));
+    entry.end = Number(batch.highWatermark);
+    entry.held.add(batch.messages.map((m) => this.toHeld(batch.topic, m.offset, m.key, m.value)));
     if (batch.messages.length > 0) payload.resolveOffset(batch.lastOffset());
-    this.report(batch.topic, batch.partition, partition);
+    this.report(entry);
     await payload.heartbeat();
   }
 
@@ -90,7 +98,8 @@ export class TierConsumer implements WorkerConsumer {
         forward: (records) => this.publisher.publish(records.map((r) => ({ topic: this.topics.deliveries, key: r.key, value: r.value }))),
         commit: async (next) => {
           await this.consumer.commitOffsets([{ topic, partition, offset: String(next) }]);
-          this.report(topic, partition, held);
+          const entry = this.partitions.get(`${topic}:${partition}`);
+          if (entry?.held === held) this.report(entry);
         },
         pause: () => this.consumer.pause(tp),
         resume: () => this.consumer.resume(tp),
@@ -104,19 +113,16 @@ export class TierConsumer implements WorkerConsumer {
   }
 
   /** Retries waiting in a tier partition: held in memory plus not yet fetched. */
-  private report(topic: string, partition: number, held: HeldPartition): void {
-    const end = this.highWatermarks.get(`${topic}:${partition}`);
+  private report({ topic, partition, held, end }: TierPartition): void {
     const first = held.firstHeld;
-    if (end === undefined) return;
     this.waiting.set({ group: this.groupId, topic, partition: String(partition) }, first === null ? 0 : Math.max(0, end - first));
   }
 
   private dropAll(): void {
-    for (const [key, h] of this.held) {
-      h.close();
-      const split = key.lastIndexOf(':');
-      this.consumer.resume([{ topic: key.slice(0, split), partitions: [Number(key.slice(split + 1))] }]);
+    for (const { topic, partition, held } of this.partitions.values()) {
+      held.close();
+      this.consumer.resume([{ topic, partitions: [partition] }]);
     }
-    this.held.clear();
+    this.partitions.clear();
   }
 }
