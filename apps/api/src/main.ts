@@ -6,7 +6,7 @@ import { json } from 'express';
 import { createLogger, HttpMetrics, NestPinoLogger } from '@app/observability';
 import type { Topics } from '@app/contracts';
 import { Publisher } from '@app/kafka';
-import { configOrExit, METRICS_REGISTRY, prepareTopics, retryUntilUp, TOPICS } from '@app/platform';
+import { boundHeapGrowth, configOrExit, METRICS_REGISTRY, prepareTopics, retryUntilUp, TOPICS } from '@app/platform';
 import type { Registry } from 'prom-client';
 import { ApiKeys, CidrList } from '@app/security';
 import { accessControl } from './access/access.middleware';
@@ -16,6 +16,7 @@ import { bodyErrors } from './common/body-errors';
 import { requestMetrics } from './common/request-metrics';
 
 async function bootstrap(): Promise<void> {
+  boundHeapGrowth();
   const config = configOrExit();
   const logger = createLogger('api', config.LOG_LEVEL);
   process.on('unhandledRejection', (e) => logger.error({ 'error.message': String(e) }, 'unhandled rejection'));

@@ -23,7 +23,6 @@ export function boundHeapGrowth(): void {
 
 /** Loads config or exits with the one-line reason (the first bad variable). */
 export function configOrExit(): HookstreamConfig {
-  boundHeapGrowth();
   try {
     return loadConfig();
   } catch (e) {
@@ -73,6 +72,7 @@ export async function runWorker(
   port: (c: HookstreamConfig) => number,
   extraChecks: (app: INestMicroservice) => Record<string, Check> = () => ({}),
 ): Promise<void> {
+  boundHeapGrowth();
   const config = configOrExit();
   const logger = createLogger(name, config.LOG_LEVEL);
   process.on('unhandledRejection', (e) => logger.error({ 'error.message': String(e) }, 'unhandled rejection'));
