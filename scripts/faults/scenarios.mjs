@@ -5,16 +5,21 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 /** Event n fails its first (n mod 6) attempts: retries wait in every tier at any moment. */
 const failInEveryTier = (id) => Number(id.split('_').pop()) % 6;
 
+/** The inject step of a crash: SIGKILL `app`, keep it down for `downMs`, start it again. */
+const killAndRestart =
+  (app, downMs = 5000) =>
+  async ({ sys, marks }) => {
+    await sys.stopApp(app, 'SIGKILL');
+    await sleep(downMs);
+    await sys.restartApp(app);
+    marks.repairedAt = Date.now();
+  };
+
 export const SCENARIOS = {
   'dispatcher-kill': {
     quick: true,
     about: 'SIGKILL of the dispatcher mid-stream, restarted after 5 s',
-    async inject({ sys, marks }) {
-      await sys.stopApp('dispatcher', 'SIGKILL');
-      await sleep(5000);
-      await sys.restartApp('dispatcher');
-      marks.repairedAt = Date.now();
-    },
+    inject: killAndRestart('dispatcher'),
   },
   'dispatcher-kill-one-of-two': {
     about: 'two dispatchers, one SIGKILLed; the other takes its partitions',
@@ -29,32 +34,17 @@ export const SCENARIOS = {
     about: 'SIGKILL of the retry scheduler while retries wait in every tier, restarted after 5 s',
     failFirst: failInEveryTier,
     checkNotEarly: true,
-    async inject({ sys, marks }) {
-      await sys.stopApp('retry-scheduler', 'SIGKILL');
-      await sleep(5000);
-      await sys.restartApp('retry-scheduler');
-      marks.repairedAt = Date.now();
-    },
+    inject: killAndRestart('retry-scheduler'),
   },
   'projector-kill': {
     quick: true,
     about: 'SIGKILL of the status projector, restarted after 5 s',
-    async inject({ sys, marks }) {
-      await sys.stopApp('status-projector', 'SIGKILL');
-      await sleep(5000);
-      await sys.restartApp('status-projector');
-      marks.repairedAt = Date.now();
-    },
+    inject: killAndRestart('status-projector'),
   },
   'api-kill': {
     about: 'SIGKILL of the API with requests in flight, restarted; unanswered requests retried with their id',
     viaKafka: false,
-    async inject({ sys, marks }) {
-      await sys.stopApp('api', 'SIGKILL');
-      await sleep(2000);
-      await sys.restartApp('api');
-      marks.repairedAt = Date.now();
-    },
+    inject: killAndRestart('api', 2000),
   },
   'kafka-down': {
     about: 'Kafka broker stopped for OUTAGE_S (30) s, then started again',
