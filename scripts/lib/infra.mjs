@@ -147,6 +147,10 @@ export function ensureBuilt(root) {
 
 /** Drops the database named in `url` (a fresh one is created by the apps at start). */
 export async function recreateDatabase(url) {
+  await dropDatabase(url);
+}
+
+export async function dropDatabase(url) {
   const { default: pg } = await import('pg');
   const admin = new URL(url);
   const name = admin.pathname.slice(1);

@@ -12,7 +12,8 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
 export default async function globalSetup() {
   const prefix = `test-${Date.now().toString(36)}`;
   const kafka = await ensureKafka(root);
-  const postgres = await ensurePostgres(root, 'hookstream_test');
+  // A database of its own per run, so runs from several checkouts on one machine never share one.
+  const postgres = await ensurePostgres(root, `hookstream_${prefix.replace(/-/g, '_')}`);
   await recreateDatabase(postgres.url);
   if (process.env.HOOKSTREAM_SKIP_BUILD !== '1') ensureBuilt(root);
   killLeftovers();

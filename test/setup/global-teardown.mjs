@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { stopApps } from '../../scripts/lib/infra.mjs';
+import { dropDatabase, stopApps } from '../../scripts/lib/infra.mjs';
 
 export default async function globalTeardown() {
   const state = globalThis.__hookstream;
@@ -17,6 +17,7 @@ export default async function globalTeardown() {
     }
     rmSync(join(dir, f));
   }
+  await dropDatabase(state.postgres.url).catch(() => undefined);
   await state.postgres.stop();
   // The broker is left running when it was already up before the run (scripts/kafka.sh reuses it).
   if (process.env.CI) await state.kafka.stop();
