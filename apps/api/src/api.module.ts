@@ -13,6 +13,7 @@ import { EventsService } from './events/events.service';
 import { HealthController } from './health/health.controller';
 import { StatusController } from './status/status.controller';
 import { StatusService } from './status/status.service';
+import { UiModule } from './ui/ui.module';
 import { WebhooksController } from './webhooks/webhooks.controller';
 import { WebhooksService } from './webhooks/webhooks.service';
 
@@ -22,7 +23,7 @@ export class ApiModule {
   static forConfig(config: HookstreamConfig): DynamicModule {
     return {
       module: ApiModule,
-      imports: [PlatformModule.forApp('api', config), SubscriptionsModule, PersistenceModule],
+      imports: [PlatformModule.forApp('api', config), SubscriptionsModule, PersistenceModule, UiModule],
       // StatusController first: `GET /webhooks/status` must match before `GET /webhooks/:id`.
       controllers: [StatusController, WebhooksController, EventsController, AuditController, HealthController],
       providers: [

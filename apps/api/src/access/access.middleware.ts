@@ -7,8 +7,8 @@ export interface Caller {
 }
 
 /**
- * Every route except `GET /health` needs a client address inside API_ALLOWED_CIDRS (403 otherwise) and a
- * valid `Authorization: Bearer <key>` (401 otherwise). It runs before routing, so `/docs` and `/metrics`
+ * Every route except `GET /health` needs a client address inside API_ALLOWED_CIDRS (403 otherwise) and, except
+ * the dashboard's files under `GET /ui`, a valid `Authorization: Bearer <key>` (401 otherwise). It runs before routing, so `/docs` and `/metrics`
  * are covered too. `req.ip` honours X-Forwarded-For only from proxies named in TRUST_PROXY.
  */
 export function accessControl(allowed: CidrList, keys: ApiKeys) {
@@ -19,6 +19,8 @@ export function accessControl(allowed: CidrList, keys: ApiKeys) {
       res.status(403).json({ statusCode: 403, error: 'Forbidden', message: `client address ${ip} is not in API_ALLOWED_CIDRS` });
       return;
     }
+    // The dashboard's static files hold no data; the calls the page makes carry the key like any other.
+    if (req.method === 'GET' && (req.path === '/ui' || req.path.startsWith('/ui/'))) return next();
     const match = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '');
     const keyId = match ? keys.identify(match[1] ?? '') : null;
     if (!keyId) {
