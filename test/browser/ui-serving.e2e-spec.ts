@@ -120,7 +120,7 @@ describe('the Content-Security-Policy holds in a real browser', () => {
     const injected = await tab.page.evaluate<{ inlineRan: boolean; evalRan: boolean; htmlInserted: boolean }>(TRY_INJECTIONS);
     expect(injected).toEqual({ inlineRan: false, evalRan: false, htmlInserted: false });
     // One refusal each for the script, the eval and the HTML string (reported to the test asynchronously).
-    await eventually(async () => (tab.cspViolations.length >= 3 ? true : undefined), "three refusals", 5000);
+    await eventually(async () => (tab.cspViolations.length >= 3 ? true : undefined), 'three refusals', 5000);
   });
 
   it('shows the API message for a key it refuses, and keeps nothing', async () => {

@@ -38,3 +38,12 @@ export const TRY_INJECTIONS = `(async () => {
 })()`;
 
 export const BUTTON_RADIUS = "getComputedStyle(document.querySelector('button[type=submit]')).borderRadius";
+
+/** Whether the canvas with this test id has any pixel drawn on it. */
+export const CANVAS_HAS_INK = (testId: string) => `(() => {
+  const canvas = document.querySelector('canvas[data-testid="${testId}"]');
+  if (!canvas || canvas.width === 0 || canvas.height === 0) return false;
+  const pixels = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+  for (let i = 3; i < pixels.length; i += 4) if (pixels[i] !== 0) return true;
+  return false;
+})()`;

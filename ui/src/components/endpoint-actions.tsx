@@ -85,7 +85,7 @@ function RecoverForm({ path, onSent }: { path: string; onSent: () => void }) {
         <Field label="From">
           <input name="since" type="datetime-local" required value={since} onInput={(e) => setSince(e.currentTarget.value)} />
         </Field>
-        <Field label="Until" hint="Empty for now.">
+        <Field label="Until (empty for now)">
           <input name="until" type="datetime-local" value={until} onInput={(e) => setUntil(e.currentTarget.value)} />
         </Field>
         <button type="submit" disabled={recover.busy}>

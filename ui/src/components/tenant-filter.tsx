@@ -35,7 +35,7 @@ export function TenantFilter({ value }: { value: string }) {
         apply(text.trim());
       }}
     >
-      <label>
+      <label class="inline">
         <span class="label">Tenant</span>
         <input name="tenant_id" list="tenant-ids" placeholder="all" value={text} onInput={(e) => setText(e.currentTarget.value)} />
       </label>

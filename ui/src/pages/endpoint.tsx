@@ -64,7 +64,7 @@ export function EndpointPage({ id }: { id: string }) {
           <Time iso={e.health?.last_failure_at} /> {e.health?.last_error ? <Clip text={e.health.last_error} /> : null}
         </dd>
         <dt>Rate limit</dt>
-        <dd>{e.rate_limit === null ? 'none' : `${e.rate_limit} per second`}</dd>
+        <dd>{e.rate_limit == null ? 'none' : `${e.rate_limit} per second`}</dd>
         {e.filter ? (
           <>
             <dt>Filter</dt>

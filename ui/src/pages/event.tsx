@@ -1,3 +1,4 @@
+import { useState } from 'preact/hooks';
 import { call, queryString, seg } from '../api';
 import { Clip, ErrorMessage, Loading, StatusBadge, Time } from '../components/common';
 import { AttemptTimeline } from '../components/attempt-timeline';
@@ -7,6 +8,7 @@ import { uiPath } from '../router';
 import type { Attempt, EventStatusAnswer } from '../types';
 
 const POLL_MS = 2000;
+const NOT_FOUND_PATIENCE_MS = 20_000;
 
 /** One event: its deliveries and every attempt, refreshed while any delivery is still under way. */
 export function EventPage({ id, tenantId }: { id: string; tenantId: string | null }) {
@@ -15,15 +17,27 @@ export function EventPage({ id, tenantId }: { id: string; tenantId: string | nul
   const status = useLoad(() => call<EventStatusAnswer>('GET', `/webhooks/status${queryString({ event_id: id, ...tenantQuery })}`), id);
   const attempts = useLoad(() => call<Attempt[]>('GET', `/events/${seg(id)}/attempts${queryString(tenantQuery)}`), id);
   const retry = useAction<{ id: string; retried: unknown }>();
+  const [openedAt] = useState(() => Date.now());
   const event = status.data;
   const underWay = event?.status === 'pending' || event?.status === 'retrying';
+  // An event published a moment ago may not be in the read model yet: look again for a little while.
+  const maybeSoon = !event && status.error !== null && Date.now() - openedAt < NOT_FOUND_PATIENCE_MS;
   const refresh = () => {
     status.reload();
     attempts.reload();
   };
-  useInterval(refresh, POLL_MS, underWay);
+  useInterval(refresh, POLL_MS, underWay || maybeSoon);
 
-  if (status.error && !event) return <ErrorMessage message={status.error} />;
+  if (status.error && !event) {
+    return (
+      <>
+        <ErrorMessage message={status.error} />
+        <button type="button" class="secondary small" onClick={refresh}>
+          Try again
+        </button>
+      </>
+    );
+  }
   if (!event) return <Loading what="the event" />;
   const failed = event.deliveries.some((d) => d.status === 'failed');
   return (
