@@ -34,6 +34,7 @@ function expectUiHeaders(headers: Headers): void {
   expect(directives.get('connect-src')).toBe("'self'");
   expect(directives.get('frame-ancestors')).toBe("'none'");
   expect(directives.get('object-src')).toBe("'none'");
+  expect(directives.get('require-trusted-types-for')).toBe("'script'");
   expect(csp).not.toMatch(/unsafe-inline|unsafe-eval|unsafe-hashes|\*|data:|blob:/);
   expect(headers.get('x-content-type-options')).toBe('nosniff');
   expect(headers.get('referrer-policy')).toBe('no-referrer');

@@ -65,7 +65,7 @@ export function TimeChart(props: { kind: 'bar' | 'line'; labels: string[]; serie
       data: s.values,
       backgroundColor: s.color,
       borderColor: s.color,
-      pointRadius: 0,
+      pointRadius: props.kind === 'line' ? 2 : 0,
       borderWidth: props.kind === 'line' ? 2 : 0,
       spanGaps: true,
     }));

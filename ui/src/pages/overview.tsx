@@ -72,7 +72,7 @@ function Cards({ hour, endpoints }: { hour: Stats | undefined; endpoints: Endpoi
     ['Failed, last hour', sum(hour, (b) => b.failed), 'card-failed'],
     ['Retries, last hour', sum(hour, (b) => b.retries), 'card-retries'],
     ['Deferred, last hour', sum(hour, (b) => b.deferred), 'card-deferred'],
-    ['First attempt p50 / p95 (latest minute)', latest ? `${formatMs(latest.first_attempt_p50_ms)} / ${formatMs(latest.first_attempt_p95_ms)}` : '—', 'card-latency'],
+    ['First attempt p50 / p95, latest', latest ? `${formatMs(latest.first_attempt_p50_ms)} / ${formatMs(latest.first_attempt_p95_ms)}` : '—', 'card-latency'],
     ['Circuits open', count((e) => e.health?.circuit === 'open'), 'card-circuits-open'],
     ['Endpoints disabled', count((e) => !e.enabled), 'card-disabled'],
   ];
