@@ -4,15 +4,17 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { json } from 'express';
 import { createLogger, HttpMetrics, NestPinoLogger } from '@app/observability';
-import type { Topics } from '@app/contracts';
 import { Publisher } from '@app/kafka';
-import { boundHeapGrowth, configOrExit, METRICS_REGISTRY, prepareTopics, retryUntilUp, TOPICS } from '@app/platform';
+import { boundHeapGrowth, configOrExit, METRICS_REGISTRY, prepareTopics, retryUntilUp } from '@app/platform';
 import type { Registry } from 'prom-client';
-import { ApiKeys, CidrList } from '@app/security';
-import { accessControl } from './access/access.middleware';
-import { auditTrail } from './audit/audit.middleware';
+import { CidrList } from '@app/security';
+import { RecordWriter } from '@app/contracts';
+import { Authenticator } from './access/authenticator';
+import { docsAccess } from './access/docs-access';
+import { auditTrail } from './audit/audit-trail';
 import { ApiModule } from './api.module';
 import { bodyErrors } from './common/body-errors';
+import { jsonOnly } from './common/json-only';
 import { requestMetrics } from './common/request-metrics';
 
 async function bootstrap(): Promise<void> {
@@ -20,11 +22,9 @@ async function bootstrap(): Promise<void> {
   const config = configOrExit();
   const logger = createLogger('api', config.LOG_LEVEL);
   process.on('unhandledRejection', (e) => logger.error({ 'error.message': String(e) }, 'unhandled rejection'));
-  let allowed: CidrList;
-  let trustProxy: CidrList | null;
   try {
-    allowed = new CidrList(config.API_ALLOWED_CIDRS);
-    trustProxy = config.TRUST_PROXY.length > 0 ? new CidrList(config.TRUST_PROXY) : null;
+    new CidrList(config.API_ALLOWED_CIDRS);
+    new CidrList(config.TRUST_PROXY);
   } catch (e) {
     process.stderr.write(`Invalid environment variables: API_ALLOWED_CIDRS/TRUST_PROXY ${(e as Error).message}\n`);
     process.exit(78);
@@ -32,12 +32,15 @@ async function bootstrap(): Promise<void> {
   await retryUntilUp(() => prepareTopics(config, logger), logger, 'Kafka');
 
   const app = await NestFactory.create<NestExpressApplication>(ApiModule.forConfig(config), { bodyParser: false, logger: new NestPinoLogger(logger) });
-  app.set('trust proxy', trustProxy ? config.TRUST_PROXY : false);
+  app.set('trust proxy', config.TRUST_PROXY.length > 0 ? config.TRUST_PROXY : false);
+  // Order matters: the audit trail sees every response (refused ones too); bodies are checked before they
+  // are read; who may call a route is decided per route by AccessGuard (see the controllers' decorators).
   app.use(requestMetrics(new HttpMetrics(app.get<Registry>(METRICS_REGISTRY))));
-  app.use(auditTrail(app.get(Publisher), app.get<Topics>(TOPICS).audit, logger));
-  app.use(accessControl(allowed, new ApiKeys(config.apiKeys)));
+  app.use(auditTrail(app.get(Publisher), app.get(RecordWriter), logger));
+  app.use(jsonOnly);
   app.use(json({ limit: '256kb' }));
   app.use(bodyErrors);
+  app.use('/docs', docsAccess(app.get(Authenticator)));
   app.enableShutdownHooks();
   const doc = new DocumentBuilder()
     .setTitle('hookstream')

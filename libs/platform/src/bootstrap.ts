@@ -7,7 +7,7 @@ import type { Registry } from 'prom-client';
 import { ConfigError, HookstreamConfig, loadConfig } from '@app/config';
 import { topicsFor } from '@app/contracts';
 import { createKafka, DEFAULT_RETENTION_MS, ensureTopics } from '@app/kafka';
-import { createLogger, HealthCheck, Logger, NestPinoLogger, startOpsServer } from '@app/observability';
+import { CheckState, createLogger, HealthCheck, Logger, NestPinoLogger, startOpsServer } from '@app/observability';
 import { KafkaWorkerTransport, WORKER_CONSUMERS, WorkerConsumer } from './kafka-worker.transport';
 import { KAFKA, METRICS_REGISTRY } from './tokens';
 
@@ -43,7 +43,7 @@ export async function prepareTopics(config: HookstreamConfig, logger: Logger): P
   });
 }
 
-export type Check = () => Promise<'up' | 'down'>;
+export type Check = () => Promise<CheckState>;
 
 /** Health of Kafka as seen by a fresh admin connection. */
 export function kafkaHealth(kafka: Kafka): Check {
