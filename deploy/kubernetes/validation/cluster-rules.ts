@@ -72,7 +72,9 @@ export function budgetProblems({ deployments, budgets }: Cluster): string[] {
     const replicas = d.spec?.replicas ?? 1;
     const allowsOne =
       typeof maxUnavailable === 'number' ? maxUnavailable >= 1 : typeof minAvailable === 'number' ? minAvailable < replicas : false;
-    if (!allowsOne) problems.push(`PodDisruptionBudget ${nameOf(budget)} must allow one pod of ${replicas} to go (integer maxUnavailable or minAvailable)`);
+    if (!allowsOne) {
+      problems.push(`PodDisruptionBudget ${nameOf(budget)} must allow one pod of ${replicas} to go (integer maxUnavailable or minAvailable)`);
+    }
   }
   return problems;
 }
@@ -115,7 +117,9 @@ export function configProblems({ configMaps, deployments }: Cluster): string[] {
   }
   for (const d of deployments) {
     for (const e of d.spec?.template.spec?.containers.flatMap((c) => c.env ?? []) ?? []) {
-      if (!known.has(e.name) && !IMAGE_VARIABLES.includes(e.name)) problems.push(`Deployment ${nameOf(d)}: ${e.name} is no variable hookstream reads`);
+      if (!known.has(e.name) && !IMAGE_VARIABLES.includes(e.name)) {
+        problems.push(`Deployment ${nameOf(d)}: ${e.name} is no variable hookstream reads`);
+      }
     }
     for (const ref of d.spec?.template.spec?.containers.flatMap((c) => c.envFrom ?? []) ?? []) {
       const wanted = ref.configMapRef?.name;
@@ -137,7 +141,9 @@ export function secretProblems({ secrets, deployments, configMaps }: Cluster): s
   }
   for (const d of deployments) {
     const refs = d.spec?.template.spec?.containers.flatMap((c) => c.envFrom ?? []).flatMap((s) => (s.secretRef ? [s.secretRef.name] : [])) ?? [];
-    if (refs.some((r) => r !== nameOf(secret))) problems.push(`Deployment ${nameOf(d)}: reads Secret ${refs.join(', ')}, the example is ${nameOf(secret)}`);
+    if (refs.some((r) => r !== nameOf(secret))) {
+      problems.push(`Deployment ${nameOf(d)}: reads Secret ${refs.join(', ')}, the example is ${nameOf(secret)}`);
+    }
   }
   const asIs = { ...Object.assign({}, ...configMaps.map((c) => c.data ?? {})), ...values } as Record<string, string>;
   try {
@@ -159,7 +165,9 @@ export function kustomizationProblems(resources: string[], images: string[], fil
   for (const d of deployments) {
     for (const c of d.spec?.template.spec?.containers ?? []) {
       const repository = (c.image ?? '').split(':')[0] ?? '';
-      if (!images.includes(repository)) problems.push(`Deployment ${nameOf(d)}: image ${String(c.image)} has no entry in ${KUSTOMIZATION_FILE} images`);
+      if (!images.includes(repository)) {
+        problems.push(`Deployment ${nameOf(d)}: image ${String(c.image)} has no entry in ${KUSTOMIZATION_FILE} images`);
+      }
     }
   }
   return problems;

@@ -63,7 +63,9 @@ export function deploymentProblems(d: IDeployment, configMaps: IConfigMap[]): st
     if (e.value !== undefined && /:\/\/[^/\s:@]+:[^/\s@]+@/.test(e.value)) add(`${e.name} holds a URL with a password`);
   }
   if (!(container.envFrom ?? []).some((s) => s.secretRef)) add('takes nothing from the Secret');
-  if (pod.enableServiceLinks !== false) add('enableServiceLinks must be false (service links inject *_PORT variables that clash with the port settings)');
+  if (pod.enableServiceLinks !== false) {
+    add('enableServiceLinks must be false (service links inject *_PORT variables that clash with the port settings)');
+  }
   const replicas = d.spec.replicas ?? 1;
   if (replicas < 2) add(`${replicas} replica: an instance's loss or a node drain would stop the app`);
   const labels = d.spec.template.metadata?.labels ?? {};
@@ -87,12 +89,19 @@ function configuredProblems(app: AppName, replicas: number, pod: IPodSpec, conta
   const problems: string[] = [];
   const add = (problem: string) => problems.push(problem);
   const port = config[APP_PORTS[app]];
-  for (const [kind, probe] of [['readinessProbe', container.readinessProbe], ['livenessProbe', container.livenessProbe], ['startupProbe', container.startupProbe]] as const) {
+  const probes = [
+    ['readinessProbe', container.readinessProbe],
+    ['livenessProbe', container.livenessProbe],
+    ['startupProbe', container.startupProbe],
+  ] as const;
+  for (const [kind, probe] of probes) {
     if (!probe && kind === 'startupProbe') continue;
     const target = probeTarget(probe, container);
     if (target?.path !== '/health' || target.port !== port) add(`${kind} must be GET /health on port ${port}, is ${JSON.stringify(target ?? null)}`);
   }
-  if (app !== 'api' && ['127.0.0.1', 'localhost', '::1'].includes(config.OPS_HOST)) add(`OPS_HOST ${config.OPS_HOST} cannot be probed from the kubelet`);
+  if (app !== 'api' && ['127.0.0.1', 'localhost', '::1'].includes(config.OPS_HOST)) {
+    add(`OPS_HOST ${config.OPS_HOST} cannot be probed from the kubelet`);
+  }
 
   const requests = container.resources?.requests ?? {};
   const limits = container.resources?.limits ?? {};
@@ -109,8 +118,12 @@ function configuredProblems(app: AppName, replicas: number, pod: IPodSpec, conta
   if (!(heapMb < memoryLimitMb * 0.8)) add('NODE_OPTIONS --max-old-space-size must stay well below the memory limit');
 
   const needed = preStopSeconds(container) + config.SHUTDOWN_TIMEOUT_MS / 1000 + FORCED_EXIT_MARGIN_S;
-  if (!((pod.terminationGracePeriodSeconds ?? 30) > needed)) add(`terminationGracePeriodSeconds must exceed ${needed} s (preStop + SHUTDOWN_TIMEOUT_MS + margin)`);
-  if (app === 'dispatcher' && replicas > config.KAFKA_PARTITIONS) add(`${replicas} dispatchers for ${config.KAFKA_PARTITIONS} partitions: the extra ones sit idle`);
+  if (!((pod.terminationGracePeriodSeconds ?? 30) > needed)) {
+    add(`terminationGracePeriodSeconds must exceed ${needed} s (preStop + SHUTDOWN_TIMEOUT_MS + margin)`);
+  }
+  if (app === 'dispatcher' && replicas > config.KAFKA_PARTITIONS) {
+    add(`${replicas} dispatchers for ${config.KAFKA_PARTITIONS} partitions: the extra ones sit idle`);
+  }
   return problems;
 }
 

@@ -102,7 +102,8 @@ export function unknownFieldErrors(manifests: Manifest[]): string[] {
     if (!schema) return;
     const path = join(MANIFEST_DIR, 'validation', `__manifest_${i}.ts`);
     sources.set(path, m);
-    texts.set(path, `import type { ${schema.typeName} } from '${schema.typeModule}';\nexport const manifest: ${schema.typeName} = ${JSON.stringify(m.doc, null, 2)};\n`);
+    const literal = JSON.stringify(m.doc, null, 2);
+    texts.set(path, `import type { ${schema.typeName} } from '${schema.typeModule}';\nexport const manifest: ${schema.typeName} = ${literal};\n`);
   });
   const program = ts.createProgram([...texts.keys()], COMPILER_OPTIONS, compilerHost(texts));
   return ts.getPreEmitDiagnostics(program).map((d) => {
