@@ -5,6 +5,7 @@ import { RecordWriter, Topics, topicsFor } from '@app/contracts';
 import { createKafka, Publisher } from '@app/kafka';
 import { consumerLagGauge, createLogger, createRegistry } from '@app/observability';
 import { SecretBox } from '@app/security';
+import { WorkerPlatform } from './consumer-worker';
 import { APP_NAME, CONFIG, CONSUMER_LAG, KAFKA, LOGGER, METRICS_REGISTRY, TOPICS } from './tokens';
 
 /** Connects the app's one producer at start and closes it last at shutdown. */
@@ -40,8 +41,9 @@ export class PlatformModule {
         { provide: SecretBox, useValue: new SecretBox(config.encryptionKey, config.previousEncryptionKeys) },
         { provide: RecordWriter, useFactory: (topics: Topics) => new RecordWriter(topics), inject: [TOPICS] },
         PublisherLifecycle,
+        WorkerPlatform,
       ],
-      exports: [APP_NAME, CONFIG, LOGGER, TOPICS, METRICS_REGISTRY, CONSUMER_LAG, KAFKA, Publisher, RecordWriter, SecretBox],
+      exports: [APP_NAME, CONFIG, LOGGER, TOPICS, METRICS_REGISTRY, CONSUMER_LAG, KAFKA, Publisher, RecordWriter, SecretBox, WorkerPlatform],
     };
   }
 }
