@@ -1,7 +1,7 @@
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import type { Got, RequestError } from 'got' with { 'resolution-mode': 'import' };
-import { ClientOptions, DeliveryHttpClient, describeFailure, HttpAttemptResult, HttpRequest, parseRetryAfter } from './http-client';
+import { ClientOptions, DeliveryHttpClient, HttpAttemptResult, HttpRequest, noResponse, parseRetryAfter } from './http-client';
 import { guardedLookup } from './target-guard';
 
 /**
@@ -46,7 +46,8 @@ export class GotDeliveryClient implements DeliveryHttpClient {
         retryAfterMs: res.statusCode === 429 || res.statusCode === 503 ? parseRetryAfter(res.headers['retry-after']) : null,
       };
     } catch (e) {
-      return { statusCode: null, error: describeError(e as RequestError), durationMs: Math.round(performance.now() - started), retryAfterMs: null };
+      const err = e as RequestError;
+      return noResponse(err.name, err.code ?? (err.cause as NodeJS.ErrnoException | undefined)?.code, err.message, Math.round(performance.now() - started));
     }
   }
 
@@ -54,8 +55,4 @@ export class GotDeliveryClient implements DeliveryHttpClient {
     this.agents.http.destroy();
     this.agents.https.destroy();
   }
-}
-
-function describeError(e: RequestError): string {
-  return describeFailure(e.name, e.code ?? (e.cause as NodeJS.ErrnoException | undefined)?.code, e.message);
 }

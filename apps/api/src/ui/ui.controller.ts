@@ -1,6 +1,7 @@
 import { Controller, Get, Inject, Param, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
+import { Public } from '../access/access.decorators';
 import { UiAssets, UiFile } from './ui-assets';
 import { setUiSecurityHeaders } from './ui-headers';
 
@@ -10,6 +11,7 @@ import { setUiSecurityHeaders } from './ui-headers';
  * /ui/events/<id> can be opened directly.
  */
 @ApiExcludeController()
+@Public()
 @Controller('ui')
 export class UiController {
   constructor(@Inject(UiAssets) private readonly files: UiAssets) {}
