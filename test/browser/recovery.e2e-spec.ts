@@ -7,6 +7,10 @@ import { endpointFor, eventReaches, publishEvent, sameOriginOnly } from '../supp
 const adminKey = () => testEnv().env.API_KEYS ?? '';
 // The run's RETRY_MAX: a delivery that keeps failing makes this many attempts before it ends failed.
 const attemptsUntilFailed = () => 1 + Number(testEnv().env.RETRY_MAX ?? '3');
+// After a run of failures the endpoint's circuit may be open for a cool-down before the recovered or
+// retried delivery goes out, so these waits are longer than a delivery takes on its own.
+const RECOVERY_WAIT_MS = 60000;
+const FLOW_TIMEOUT_MS = 150000;
 
 describe('finding and recovering failed deliveries in the dashboard', () => {
   let browser: Browser;
@@ -50,8 +54,12 @@ describe('finding and recovering failed deliveries in the dashboard', () => {
     const eventId = await publishEvent(type);
     await page.goto(uiUrl(`/events/${eventId}`));
     await page.getByTestId('event-status').filter({ hasText: 'failed' }).waitFor({ timeout: 30000 });
+    // As many attempts as the API counted (a circuit that opened may have spared some), each answered 500.
+    const failedAttempts = (await eventReaches(eventId, ['failed'])).attempts;
+    expect(failedAttempts).toBeGreaterThanOrEqual(1);
+    expect(failedAttempts).toBeLessThanOrEqual(attemptsUntilFailed());
     const attempts = page.getByTestId('attempts').locator('li');
-    await expect(attempts.count()).resolves.toBe(attemptsUntilFailed());
+    await expect(attempts.count()).resolves.toBe(failedAttempts);
     for (const code of await page.getByTestId('attempt-status-code').allInnerTexts()) expect(code).toBe('500');
     await screenshot(page, 'event-page-failed');
 
@@ -64,18 +72,18 @@ describe('finding and recovering failed deliveries in the dashboard', () => {
     await page.getByTestId('recovered').filter({ hasText: /^[1-9]\d* deliver(y|ies) sent again\.$/ }).waitFor();
 
     const row = page.locator(`[data-testid="endpoint-deliveries"] tr[data-event-id="${eventId}"]`);
-    await untilVisible(row.filter({ hasText: 'delivered' }), () => page.getByRole('button', { name: 'Refresh' }).click(), 'the delivery to show delivered on the endpoint page');
+    await untilVisible(row.filter({ hasText: 'delivered' }), () => page.getByRole('button', { name: 'Refresh' }).click(), 'the delivery to show delivered on the endpoint page', RECOVERY_WAIT_MS);
     await screenshot(page, 'endpoint-page-recovered');
 
     await row.getByRole('link', { name: eventId }).click();
-    await untilVisible(page.getByTestId('event-status').filter({ hasText: 'delivered' }), () => page.reload(), 'the event page to show delivered');
+    await untilVisible(page.getByTestId('event-status').filter({ hasText: 'delivered' }), () => page.reload(), 'the event page to show delivered', RECOVERY_WAIT_MS);
     await page.locator('li[data-outcome="delivered"]').filter({ hasText: '200' }).first().waitFor();
-    expect(receiver.byEvent(eventId).length).toBe(attemptsUntilFailed() + 1);
+    expect(receiver.byEvent(eventId).length).toBe(failedAttempts + 1);
 
     expect(sameOriginOnly(tab.requests, testEnv().apiUrl, adminKey())).toEqual([]);
     expect(tab.cspViolations).toEqual([]);
     expect(tab.pageErrors).toEqual([]);
-  });
+  }, FLOW_TIMEOUT_MS);
 
   it('retries a failed event from its page', async () => {
     const { page } = tab;
@@ -90,10 +98,10 @@ describe('finding and recovering failed deliveries in the dashboard', () => {
     await page.getByRole('button', { name: 'Retry failed deliveries' }).click();
     await page.getByTestId('retried').waitFor();
     // The page refreshes by itself while a delivery is under way.
-    await untilVisible(page.getByTestId('event-status').filter({ hasText: 'delivered' }), () => page.getByRole('button', { name: 'Refresh' }).click(), 'the retried event to show delivered');
+    await untilVisible(page.getByTestId('event-status').filter({ hasText: 'delivered' }), () => page.getByRole('button', { name: 'Refresh' }).click(), 'the retried event to show delivered', RECOVERY_WAIT_MS);
     await page.locator('li[data-outcome="delivered"]').first().waitFor();
     expect(tab.cspViolations).toEqual([]);
-  });
+  }, FLOW_TIMEOUT_MS);
 
   it('sends a test event, disables and enables the endpoint, and shows a rotated secret once', async () => {
     const { page } = tab;
