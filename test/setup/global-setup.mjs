@@ -18,7 +18,7 @@ export default async function globalSetup() {
   if (process.env.HOOKSTREAM_SKIP_BUILD !== '1') ensureBuilt(root);
   killLeftovers();
   const tls = makeCertificates(join(root, '.data', prefix, 'tls'));
-  const ports = { api: await freePort(), dispatcher: await freePort(), scheduler: await freePort(), projector: await freePort() };
+  const ports = { api: await freePort(), dispatcher: await freePort(), scheduler: await freePort(), projector: await freePort(), operational: await freePort() };
   const env = {
     NODE_ENV: 'test',
     KAFKA_BROKERS: kafka.brokers,
@@ -36,6 +36,12 @@ export default async function globalSetup() {
     RETRY_MAX: '3',
     SECRET_ROTATION_GRACE_SECONDS: '3',
     DELIVERY_TIMEOUT_MS: '2000',
+    // Circuits open after the default 5 failures but cool down fast, so tests see open → probe → closed quickly.
+    CIRCUIT_COOLDOWN_MS: '200',
+    CIRCUIT_COOLDOWN_MAX_MS: '1000',
+    // Operational events (endpoint.disabled) go to a receiver the endpoint-health spec starts on this port.
+    OPERATIONAL_WEBHOOK_URL: `http://127.0.0.1:${ports.operational}/ops`,
+    OPERATIONAL_WEBHOOK_SECRET: `whsec_${Buffer.alloc(32, 9).toString('base64')}`,
     HOOKSTREAM_DATA_DIR: join(root, '.data', prefix),
     ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'),
     LOG_LEVEL: 'info',

@@ -29,7 +29,8 @@ export class Receiver {
   /** Plain http unless `tls` names a key and certificate (files), optionally capped at an old TLS version. */
   constructor(private readonly tls?: { key: string; cert: string; maxVersion?: SecureVersion }) {}
 
-  async start(): Promise<this> {
+  /** Listens on `port` (0: any free port). */
+  async start(port = 0): Promise<this> {
     const handler = (req: IncomingMessage, res: ServerResponse) => {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
@@ -65,7 +66,7 @@ export class Receiver {
       this.sockets.add(s);
       s.on('close', () => this.sockets.delete(s));
     });
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    await new Promise<void>((resolve) => this.server!.listen(port, '127.0.0.1', resolve));
     return this;
   }
 

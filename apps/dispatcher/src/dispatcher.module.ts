@@ -11,6 +11,7 @@ import { AttemptService } from './delivery/attempt.service';
 import { DeliveriesConsumer } from './delivery/deliveries.consumer';
 import { deliveryClientProviders } from './delivery/delivery-client.provider';
 import { RequestBuilder } from './delivery/request-builder';
+import { EndpointsService } from './endpoints/endpoints.service';
 import { DispatchService } from './events/dispatch.service';
 import { eventsGroup, EventsConsumer } from './events/events.consumer';
 import { IdempotencyRestorer } from './events/idempotency-restorer';
@@ -49,6 +50,7 @@ export class DispatcherModule {
             new IdempotencyRestorer(k, s, t, eventsGroup(c), c.IDEMPOTENCY_WINDOW_HOURS * 3600_000),
           inject: [KAFKA, IdempotencyStore, TOPICS, CONFIG],
         },
+        EndpointsService,
         AttemptService,
         DispatchService,
         EventsConsumer,

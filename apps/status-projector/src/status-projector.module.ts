@@ -1,6 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import type { HookstreamConfig } from '@app/config';
-import { Database, PersistenceModule, ProjectionRepository } from '@app/persistence';
+import { PersistenceModule } from '@app/persistence';
 import { PlatformModule, WORKER_CONSUMERS } from '@app/platform';
 import { ProjectionConsumer } from './projection/projection.consumer';
 import { ProjectionService } from './projection/projection.service';
@@ -14,7 +14,6 @@ export class StatusProjectorModule {
       module: StatusProjectorModule,
       imports: [PlatformModule.forApp('status-projector', config), PersistenceModule],
       providers: [
-        { provide: ProjectionRepository, useFactory: (db: Database) => new ProjectionRepository(db), inject: [Database] },
         { provide: REBUILD, useValue: options.rebuild },
         ProjectionService,
         ProjectionConsumer,

@@ -17,6 +17,8 @@ export interface HookstreamConfig extends Omit<RawEnv, 'ENCRYPTION_KEY' | 'ENCRY
   /** True when the API key was generated for this run (development only). */
   apiKeysGenerated: boolean;
   retry: RetryPolicy;
+  /** ENDPOINT_MAX_IN_FLIGHT, or its default from DELIVERY_CONCURRENCY. */
+  endpointMaxInFlight: number;
 }
 
 export class ConfigError extends Error {}
@@ -38,6 +40,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HookstreamConf
   if (production && !raw.ENCRYPTION_KEY) {
     throw new ConfigError('Invalid environment variables: ENCRYPTION_KEY must be set when NODE_ENV=production');
   }
+  if (raw.OPERATIONAL_WEBHOOK_URL && !raw.OPERATIONAL_WEBHOOK_SECRET) {
+    throw new ConfigError('Invalid environment variables: OPERATIONAL_WEBHOOK_SECRET must be set when OPERATIONAL_WEBHOOK_URL is (operational events are signed)');
+  }
   const apiKeysGenerated = raw.API_KEYS.length === 0;
   const { ENCRYPTION_KEY, ENCRYPTION_KEYS_PREVIOUS, API_KEYS, ...rest } = raw;
   return {
@@ -47,6 +52,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HookstreamConf
     encryptionKey: ENCRYPTION_KEY ? Buffer.from(ENCRYPTION_KEY, 'base64') : developmentKey(raw.HOOKSTREAM_DATA_DIR),
     previousEncryptionKeys: ENCRYPTION_KEYS_PREVIOUS.map((k) => Buffer.from(k, 'base64')),
     retry: { baseMs: raw.RETRY_BASE_MS, multiplier: raw.RETRY_MULTIPLIER, max: raw.RETRY_MAX },
+    endpointMaxInFlight: raw.ENDPOINT_MAX_IN_FLIGHT > 0 ? raw.ENDPOINT_MAX_IN_FLIGHT : Math.max(1, Math.floor(raw.DELIVERY_CONCURRENCY / 16)),
   };
 }
 

@@ -37,6 +37,22 @@ const cidrs = (fallback: string) =>
     if (bad !== undefined) ctx.addIssue({ code: 'custom', message: `"${bad}" is not a CIDR range (e.g. 10.0.0.0/8 or ::1/128)` });
   });
 
+const UNITS_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
+
+/** A duration such as "500ms", "30s", "15m", "12h" or "5d", in milliseconds. */
+const duration = (fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .transform((v, ctx) => {
+      const m = /^(\d+)\s*(ms|s|m|h|d)$/.exec(v.trim());
+      if (!m) {
+        ctx.addIssue({ code: 'custom', message: 'must be a duration such as 30s, 15m, 12h or 5d' });
+        return z.NEVER;
+      }
+      return Number(m[1]) * UNITS_MS[m[2] as keyof typeof UNITS_MS];
+    });
+
 /** Every environment variable hookstream reads, with its default. The README's configuration table mirrors this. */
 export const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -61,11 +77,27 @@ export const envSchema = z.object({
   API_ALLOWED_CIDRS: cidrs('127.0.0.1/32,::1/128'),
   TRUST_PROXY: cidrs(''),
   DELIVERY_TIMEOUT_MS: int(10000, 1, 300000),
-  DELIVERY_CONCURRENCY: int(256, 1, 10000),
+  DELIVERY_CONCURRENCY: int(1024, 1, 10000),
   DELIVERY_CLIENT: z.enum(['got', 'undici'], { message: 'must be got or undici' }).default('undici'),
   RETRY_BASE_MS: int(1000, 1),
   RETRY_MULTIPLIER: z.coerce.number({ message: 'must be a number' }).min(1).max(100).default(4),
   RETRY_MAX: int(5, 0, 20),
+  /** Each retry's due time moves later by up to this share of its delay (never earlier). */
+  RETRY_JITTER: z.coerce.number({ message: 'must be a number' }).min(0).max(1).default(0.1),
+  /** Deliveries one endpoint may have in flight; 0: a sixteenth of DELIVERY_CONCURRENCY (at least 1). */
+  ENDPOINT_MAX_IN_FLIGHT: int(0, 0, 10000),
+  CIRCUIT_FAILURE_THRESHOLD: int(5, 1, 10000),
+  /** First cool-down of an open circuit; it doubles while probes fail, up to CIRCUIT_COOLDOWN_MAX_MS. */
+  CIRCUIT_COOLDOWN_MS: int(30_000, 1),
+  CIRCUIT_COOLDOWN_MAX_MS: int(600_000, 1),
+  /** An endpoint whose every attempt failed for this long is disabled. */
+  ENDPOINT_DISABLE_AFTER: duration('5d'),
+  /** Where hookstream reports what it did by itself (endpoint.disabled), signed with OPERATIONAL_WEBHOOK_SECRET. */
+  OPERATIONAL_WEBHOOK_URL: z.url({ message: 'must be an absolute http(s) URL' }).optional(),
+  OPERATIONAL_WEBHOOK_SECRET: z
+    .string()
+    .regex(/^whsec_[A-Za-z0-9+/]{32,}={0,2}$/, 'must be "whsec_" followed by at least 24 bytes of base64')
+    .optional(),
   ALLOW_INSECURE_HTTP: bool(false),
   ALLOW_PRIVATE_TARGETS: bool(false),
   ENCRYPTION_KEY: z

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { tenantIdSchema } from './record-envelope';
 
 export const EVENT_ID_PATTERN = /^[A-Za-z0-9._:~-]{1,128}$/;
 export const EVENT_TYPE_PATTERN = /^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/;
@@ -36,6 +37,8 @@ export const producerEventSchema = z.strictObject({
   type: eventTypeSchema,
   data: eventDataSchema,
   timestamp: z.iso.datetime({ offset: true, message: 'timestamp must be an ISO-8601 date-time' }).optional(),
+  /** The tenant whose subscriptions the event is for; absent: subscriptions without a tenant. */
+  tenant_id: tenantIdSchema.optional(),
 });
 export type ProducerEvent = z.infer<typeof producerEventSchema>;
 
@@ -45,5 +48,13 @@ export const webhookEventSchema = z.strictObject({
   type: eventTypeSchema,
   timestamp: z.iso.datetime({ offset: true }),
   data: eventDataSchema,
+  tenant_id: tenantIdSchema.nullable().default(null),
 });
 export type WebhookEvent = z.infer<typeof webhookEventSchema>;
+
+/**
+ * Event types of the `hookstream.` family are hookstream's own: producers may not publish them through the
+ * API. A `hookstream.test` event (POST /webhooks/:id/test) reaches only the subscription its data names.
+ */
+export const RESERVED_TYPE_PREFIX = 'hookstream.';
+export const TEST_EVENT_TYPE = 'hookstream.test';

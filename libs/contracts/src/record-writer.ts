@@ -1,5 +1,8 @@
+import type { AuditRecord, EndpointDisabledRecord } from './audit.schema';
 import type { ProducerEvent } from './event.schema';
-import type { AttemptRecord, AuditRecord, DeadLetterRecord, DeliveryTask, DispatchRecord, InvalidEventRecord, SubscriptionRecord } from './records.schema';
+import type { AttemptRecord, DeadLetterRecord, DeferralRecord, DeliveryTask, DispatchRecord, InvalidEventRecord } from './records.schema';
+import type { EndpointHealthRecord, SubscriptionRecord } from './subscription.schema';
+import type { TenantKeyRecord, TenantRecord } from './tenant.schema';
 import type { RetryTier, Topics } from './topics';
 
 /** A record ready for the producer: where it goes, its key, and its encoded value. */
@@ -38,6 +41,29 @@ export class RecordWriter {
 
   attempt(record: AttemptRecord): KafkaRecord {
     return { topic: this.topics.attempts, key: record.event_id, value: encode(record) };
+  }
+
+  /** A delivery put off without a request; beside the attempts, so the read model sees it in order. */
+  deferral(record: DeferralRecord): KafkaRecord {
+    return { topic: this.topics.attempts, key: record.event_id, value: encode(record) };
+  }
+
+  endpointHealth(record: EndpointHealthRecord): KafkaRecord {
+    return { topic: this.topics.endpointHealth, key: record.subscription_id, value: encode(record) };
+  }
+
+  endpointDisabled(record: EndpointDisabledRecord): KafkaRecord {
+    return { topic: this.topics.audit, key: record.subscription_id, value: encode(record) };
+  }
+
+  /** A tenant, or a tombstone (null) that deletes it. */
+  tenant(id: string, record: TenantRecord | null): KafkaRecord {
+    return { topic: this.topics.tenants, key: id, value: record && encode(record) };
+  }
+
+  /** A tenant key (its hash only), or a tombstone (null) that revokes it. */
+  tenantKey(id: string, record: TenantKeyRecord | null): KafkaRecord {
+    return { topic: this.topics.tenantKeys, key: id, value: record && encode(record) };
   }
 
   /** A delivery waiting in a retry tier until its due time. */

@@ -1,41 +1,30 @@
 import { z } from 'zod';
 import { eventIdSchema, eventTypeSchema, webhookEventSchema } from './event.schema';
+import { iso, record, recordTenant } from './record-envelope';
 import { ATTEMPT_OUTCOMES } from './status';
 
-/** Envelope fields every internal record carries: its kind and schema version. */
-const record = <K extends string, S extends z.ZodRawShape>(kind: K, shape: S) =>
-  z.object({ kind: z.literal(kind), version: z.literal(1), ...shape });
+/*
+ * The records of the delivery pipeline. Every record about an event is keyed by the event id, so all of
+ * them land on the partition of the event. Fields marked "added later" default for older records.
+ */
 
-const iso = z.iso.datetime({ offset: true });
-
-/** `<prefix>.subscriptions` (compacted). Secrets and passwords are sealed (AES-256-GCM), never plain. */
-export const subscriptionRecordSchema = record('subscription', {
-  id: z.string().min(1),
-  url: z.string().url(),
-  events: z.array(z.string().min(1)).min(1),
-  auth: z.object({ type: z.literal('basic'), username: z.string(), password_sealed: z.string() }).nullable(),
-  secret_sealed: z.string(),
-  /** Secrets replaced by a rotation, still signing beside the current one until they expire. */
-  previous_secrets: z.array(z.object({ secret_sealed: z.string(), expires_at: iso })).default([]),
-  description: z.string().nullable(),
-  enabled: z.boolean(),
-  created_at: iso,
-  updated_at: iso,
-});
-export type SubscriptionRecord = z.infer<typeof subscriptionRecordSchema>;
-
-/** `<prefix>.dispatch`: which subscriptions an accepted event fans out to. */
+/** `<prefix>.dispatch`: which subscriptions an accepted event fans out to (and which it skipped). */
 export const dispatchRecordSchema = record('dispatch', {
   event_id: eventIdSchema,
   event_type: eventTypeSchema,
   source: z.object({ partition: z.number().int(), offset: z.string() }),
   subscriptions: z.array(z.object({ id: z.string(), url: z.string() })),
   at: iso,
+  /** Added later. */
+  tenant_id: recordTenant,
+  /** Added later: matching subscriptions that were disabled; their deliveries are `skipped`. */
+  skipped: z.array(z.object({ id: z.string(), url: z.string(), reason: z.string() })).default([]),
+  /** Added later: when the event was accepted (Kafka's timestamp of its record). */
+  accepted_at: iso.nullable().default(null),
 });
 export type DispatchRecord = z.infer<typeof dispatchRecordSchema>;
 
 export const attemptOutcomeSchema = z.enum(ATTEMPT_OUTCOMES);
-export type AttemptOutcome = z.infer<typeof attemptOutcomeSchema>;
 
 /** `<prefix>.attempts`: one per HTTP try (or per try that could not be made). */
 export const attemptRecordSchema = record('attempt', {
@@ -51,8 +40,35 @@ export const attemptRecordSchema = record('attempt', {
   outcome: attemptOutcomeSchema,
   /** Set when another attempt is scheduled. */
   next_attempt_at: iso.nullable(),
+  /** Added later. */
+  tenant_id: recordTenant,
+  /** Added later: for a first attempt, from the event's acceptance to the attempt's end. */
+  latency_ms: z.number().int().min(0).nullable().default(null),
 });
 export type AttemptRecord = z.infer<typeof attemptRecordSchema>;
+
+export const DEFERRAL_REASONS = ['in_flight_cap', 'circuit_open', 'rate_limit'] as const;
+export type DeferralReason = (typeof DEFERRAL_REASONS)[number];
+
+/**
+ * `<prefix>.attempts` too: a delivery put off without a request (its endpoint at its in-flight cap, its
+ * circuit open, or over its rate limit). It spends no attempt; `attempt` is the one it will be.
+ */
+export const deferralRecordSchema = record('deferral', {
+  event_id: eventIdSchema,
+  event_type: eventTypeSchema,
+  subscription_id: z.string(),
+  url: z.string(),
+  attempt: z.number().int().min(1),
+  reason: z.enum(DEFERRAL_REASONS),
+  at: iso,
+  next_attempt_at: iso,
+  tenant_id: recordTenant,
+});
+export type DeferralRecord = z.infer<typeof deferralRecordSchema>;
+
+/** What the attempts topic carries. */
+export const attemptsTopicRecordSchema = z.discriminatedUnion('kind', [attemptRecordSchema, deferralRecordSchema]);
 
 /** Retry tiers and `<prefix>.deliveries`: one delivery of one event to one subscription, due at `due_at`. */
 export const deliveryTaskSchema = record('delivery', {
@@ -62,6 +78,12 @@ export const deliveryTaskSchema = record('delivery', {
   due_at: iso,
   /** Attempt number at which this retry sequence ends (first attempt + RETRY_MAX). */
   last_attempt: z.number().int().min(1),
+  /** Added later: past this a deferred delivery is not put off again; it ends `failed`. */
+  deadline_at: iso.nullable().default(null),
+  /** Added later: why this attempt was put off last (a rate-limit deferral comes back at its reserved slot). */
+  deferred_for: z.enum(DEFERRAL_REASONS).nullable().default(null),
+  /** Added later: when the event was accepted (Kafka's timestamp of its record), for first-attempt latency. */
+  accepted_at: iso.nullable().default(null),
 });
 export type DeliveryTask = z.infer<typeof deliveryTaskSchema>;
 
@@ -77,22 +99,6 @@ export const invalidEventRecordSchema = record('invalid-event', {
 });
 export type InvalidEventRecord = z.infer<typeof invalidEventRecordSchema>;
 
-/** `<prefix>.audit`: one per API call. The key id names the caller; the key itself never appears. */
-export const auditRecordSchema = record('audit', {
-  at: iso,
-  key_id: z.string().nullable(),
-  client_ip: z.string(),
-  method: z.string(),
-  path: z.string(),
-  status: z.number().int(),
-  duration_ms: z.number().int().min(0),
-  subscription_id: z.string().nullable(),
-  event_id: z.string().nullable(),
-  /** The tenant the call concerned (the caller's, or the one it named); null for calls outside tenants. */
-  tenant_id: z.string().nullable().default(null),
-});
-export type AuditRecord = z.infer<typeof auditRecordSchema>;
-
 /** `<prefix>.dead-letter`. */
 export const deadLetterRecordSchema = record('dead-letter', {
   event: webhookEventSchema,
@@ -103,5 +109,3 @@ export const deadLetterRecordSchema = record('dead-letter', {
   at: iso,
 });
 export type DeadLetterRecord = z.infer<typeof deadLetterRecordSchema>;
-
-export { eventTypeSchema };

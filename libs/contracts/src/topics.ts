@@ -16,8 +16,14 @@ export interface Topics {
   deliveries: string;
   /** Deliveries whose last allowed attempt failed. */
   deadLetter: string;
-  /** Every API call (who, from where, what, result); delivery attempts are audited from `attempts`. */
+  /** Every API call (who, from where, what, result), and endpoints hookstream disabled; attempts are audited from `attempts`. */
   audit: string;
+  /** Compacted. Key = subscription id; what a dispatcher knows of the endpoint (circuit, failures). */
+  endpointHealth: string;
+  /** Compacted. Key = tenant id. */
+  tenants: string;
+  /** Compacted. Key = key id; only a hash of each tenant key. A null value revokes. */
+  tenantKeys: string;
   /** One topic per retry delay; index i holds retry i+1. */
   retryTiers: RetryTier[];
 }
@@ -41,6 +47,17 @@ export function topicsFor(prefix: string, retry: RetryPolicy): Topics {
     deliveries: `${prefix}.deliveries`,
     deadLetter: `${prefix}.dead-letter`,
     audit: `${prefix}.audit`,
+    endpointHealth: `${prefix}.endpoint-health`,
+    tenants: `${prefix}.tenants`,
+    tenantKeys: `${prefix}.tenant-keys`,
     retryTiers,
   };
+}
+
+/**
+ * How long a deferred delivery may wait past its first due time: its whole retry schedule, plus a minute so
+ * that a short schedule (as in tests) still rides out a burst. Past it the delivery ends `failed`.
+ */
+export function retrySpanMs(tiers: RetryTier[]): number {
+  return tiers.reduce((sum, t) => sum + t.delayMs, 0) + 60_000;
 }

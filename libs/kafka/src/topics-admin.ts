@@ -12,6 +12,10 @@ export interface TopicLayout {
 /** The topic set with explicit partition counts and configs; creating it is idempotent and every app does it at start. */
 export function topicSpecs(topics: Topics, layout: TopicLayout): ITopicConfig[] {
   const history = [{ name: 'retention.ms', value: String(layout.retentionMs) }];
+  const compacted = [
+    { name: 'cleanup.policy', value: 'compact' },
+    { name: 'min.compaction.lag.ms', value: '0' },
+  ];
   const spec = (topic: string, numPartitions: number, configEntries = history): ITopicConfig => ({
     topic,
     numPartitions,
@@ -21,16 +25,16 @@ export function topicSpecs(topics: Topics, layout: TopicLayout): ITopicConfig[] 
   return [
     spec(topics.events, layout.partitions),
     spec(topics.eventsInvalid, 1),
-    spec(topics.subscriptions, 3, [
-      { name: 'cleanup.policy', value: 'compact' },
-      { name: 'min.compaction.lag.ms', value: '0' },
-    ]),
+    spec(topics.subscriptions, 3, compacted),
     // Same partition count as events: partition p of dispatch holds the decisions for partition p of events.
     spec(topics.dispatch, layout.partitions),
     spec(topics.attempts, layout.partitions),
     spec(topics.deliveries, layout.partitions),
     spec(topics.deadLetter, 1),
     spec(topics.audit, 3),
+    spec(topics.endpointHealth, 3, compacted),
+    spec(topics.tenants, 1, compacted),
+    spec(topics.tenantKeys, 1, compacted),
     ...topics.retryTiers.map((t) => spec(t.topic, layout.partitions)),
   ];
 }

@@ -12,6 +12,7 @@ export class DeliveryMetrics {
   readonly attempts: Counter<'outcome'>;
   readonly attemptDuration: Histogram<'outcome'>;
   readonly publishToDelivered: Histogram;
+  readonly deferred: Counter<'reason'>;
 
   constructor(registry: Registry) {
     this.attempts = new Counter({ name: 'hookstream_delivery_attempts_total', help: 'Delivery attempts by outcome', labelNames: ['outcome'], registers: [registry] });
@@ -20,6 +21,12 @@ export class DeliveryMetrics {
       help: 'Duration of one HTTP delivery attempt',
       labelNames: ['outcome'],
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers: [registry],
+    });
+    this.deferred = new Counter({
+      name: 'hookstream_deliveries_deferred_total',
+      help: 'Deliveries put off without a request: endpoint at its in-flight cap, circuit open, or over its rate limit',
+      labelNames: ['reason'],
       registers: [registry],
     });
     this.publishToDelivered = new Histogram({

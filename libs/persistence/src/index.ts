@@ -1,4 +1,5 @@
 export * from './entities';
+export * from './delivery-stats.entity';
 export * from './data-source';
 export * from './projection.repository';
 export * from './projection-changes';
@@ -8,3 +9,6 @@ export * from './status.repository';
 export * from './database';
 export * from './persistence.module';
 export * from './audit.repository';
+export * from './console.repository';
+export * from './stats.repository';
+export * from './keyset';

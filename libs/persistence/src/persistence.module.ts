@@ -1,7 +1,12 @@
-import { Global, Inject, Injectable, Module, OnApplicationShutdown } from '@nestjs/common';
+import { Global, Inject, Injectable, Module, OnApplicationShutdown, Provider } from '@nestjs/common';
 import { CONFIG, HookstreamConfig } from '@app/config';
 import { Logger, LOGGER } from '@app/observability';
+import { AuditRepository } from './audit.repository';
+import { ConsoleRepository } from './console.repository';
 import { Database } from './database';
+import { ProjectionRepository } from './projection.repository';
+import { StatsRepository } from './stats.repository';
+import { StatusRepository } from './status.repository';
 
 @Injectable()
 class DatabaseLifecycle implements OnApplicationShutdown {
@@ -11,6 +16,9 @@ class DatabaseLifecycle implements OnApplicationShutdown {
   }
 }
 
+const REPOSITORIES = [StatusRepository, AuditRepository, ConsoleRepository, StatsRepository, ProjectionRepository];
+
+/** The app's Postgres connection (opened and migrated in the background) and the repositories over it. */
 @Global()
 @Module({
   providers: [
@@ -20,7 +28,8 @@ class DatabaseLifecycle implements OnApplicationShutdown {
       inject: [CONFIG, LOGGER],
     },
     DatabaseLifecycle,
+    ...REPOSITORIES.map((r): Provider => ({ provide: r, useFactory: (db: Database) => new r(db), inject: [Database] })),
   ],
-  exports: [Database],
+  exports: [Database, ...REPOSITORIES],
 })
 export class PersistenceModule {}

@@ -1,9 +1,9 @@
-import type { AttemptRecord, DispatchRecord, SubscriptionRecord, WebhookEvent } from '@app/contracts';
-import type { AuditRow } from './entities';
+import type { AttemptRecord, DeferralRecord, DispatchRecord, SubscriptionRecord, WebhookEvent } from '@app/contracts';
 import type { Row } from './bulk-upsert';
+import type { AuditRow } from './entities';
 
 /** One audit log entry and the Kafka record it came from. */
-export type AuditEntry = Required<Pick<Row<AuditRow>, 'source' | 'at' | 'kind' | 'keyId' | 'clientIp' | 'method' | 'path' | 'status' | 'subscriptionId' | 'eventId' | 'detail'>>;
+export type AuditEntry = Required<Pick<Row<AuditRow>, 'source' | 'at' | 'kind' | 'keyId' | 'clientIp' | 'method' | 'path' | 'status' | 'subscriptionId' | 'eventId' | 'detail' | 'tenantId'>>;
 
 /** Everything one consumed batch changes in the read model. */
 export interface ProjectionChanges {
@@ -14,10 +14,12 @@ export interface ProjectionChanges {
   events: Array<WebhookEvent & { accepted_at: string }>;
   dispatches: DispatchRecord[];
   attempts: AttemptRecord[];
+  /** Deferrals with the Kafka record each came from (its key in the read model). */
+  deferrals: Array<DeferralRecord & { source: string }>;
 }
 
 export function emptyChanges(): ProjectionChanges {
-  return { audit: [], subscriptions: [], deletedSubscriptions: [], events: [], dispatches: [], attempts: [] };
+  return { audit: [], subscriptions: [], deletedSubscriptions: [], events: [], dispatches: [], attempts: [], deferrals: [] };
 }
 
 /** The changes of several batches as one (for one transaction). */
@@ -28,5 +30,11 @@ export function mergeChanges(into: ProjectionChanges, from: ProjectionChanges): 
   into.events.push(...from.events);
   into.dispatches.push(...from.dispatches);
   into.attempts.push(...from.attempts);
+  into.deferrals.push(...from.deferrals);
   return into;
+}
+
+/** The read model's tenant of a record: '' outside tenants (a key column cannot be null). */
+export function rowTenant(tenantId: string | null): string {
+  return tenantId ?? '';
 }

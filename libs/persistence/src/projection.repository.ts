@@ -1,9 +1,12 @@
 import { EntityManager } from 'typeorm';
-import { AttemptRecord, deliveryStatusAfter, DispatchRecord } from '@app/contracts';
+import { DispatchRecord } from '@app/contracts';
 import { bulkUpsert, Row } from './bulk-upsert';
 import { Database } from './database';
-import { AttemptRow, AuditRow, DeliveryRow, EventRow, SubscriptionRow } from './entities';
-import type { ProjectionChanges } from './projection-changes';
+import { attemptKey, insertAttempts, insertDeferrals, writeDeliveryStates, writeFannedOut } from './delivery-projection';
+import { AuditRow, EventRow, SubscriptionRow } from './entities';
+import { foldEventStatus } from './event-status-fold';
+import { ProjectionChanges, rowTenant } from './projection-changes';
+import { addToStats } from './stats-rollup';
 
 /**
  * Writes batches into the read model, one transaction per batch and one multi-row statement per table.
@@ -22,10 +25,23 @@ export class ProjectionRepository {
     await this.db.current().transaction(async (m) => {
       await this.subscriptions(m, c);
       await this.events(m, c.events, c.dispatches);
-      await this.pendingDeliveries(m, c.dispatches, c.attempts);
-      await this.attempts(m, c.attempts);
+      const newAttempts = await insertAttempts(m, c.attempts);
+      const newDeferrals = await insertDeferrals(m, c.deferrals);
+      const changed = await writeDeliveryStates(m, c.attempts, c.deferrals, c.dispatches);
+      await writeFannedOut(m, c.dispatches, changed);
+      await foldEventStatus(m, [
+        ...c.events.map((e) => ({ tenantId: rowTenant(e.tenant_id), id: e.id })),
+        ...c.dispatches.map((d) => ({ tenantId: rowTenant(d.tenant_id), id: d.event_id })),
+        ...c.attempts.map((a) => ({ tenantId: rowTenant(a.tenant_id), id: a.event_id })),
+        ...c.deferrals.map((d) => ({ tenantId: rowTenant(d.tenant_id), id: d.event_id })),
+      ]);
+      await addToStats(
+        m,
+        c.attempts.filter((a) => newAttempts.has(attemptKey(a))),
+        c.deferrals.filter((d) => newDeferrals.has(d.source)),
+      );
       await bulkUpsert(m, AuditRow, {
-        columns: ['source', 'at', 'kind', 'keyId', 'clientIp', 'method', 'path', 'status', 'subscriptionId', 'eventId', 'detail'],
+        columns: ['source', 'at', 'kind', 'keyId', 'clientIp', 'method', 'path', 'status', 'subscriptionId', 'eventId', 'detail', 'tenantId'],
         rows: c.audit,
         conflict: ['source'],
         orderBy: 'at',
@@ -47,8 +63,17 @@ export class ProjectionRepository {
       enabled: s.enabled,
       createdAt: s.created_at,
       updatedAt: s.updated_at,
+      tenantId: s.tenant_id,
+      filter: s.filter,
+      headersSealed: s.headers_sealed,
+      rateLimit: s.rate_limit,
+      disabledReason: s.disabled_reason,
+      disabledAt: s.disabled_at,
     }));
-    const replaced = ['url', 'events', 'authType', 'authUsername', 'authPasswordSealed', 'secretSealed', 'description', 'enabled', 'updatedAt'] as const;
+    const replaced = [
+      'url', 'events', 'authType', 'authUsername', 'authPasswordSealed', 'secretSealed', 'description', 'enabled', 'updatedAt',
+      'tenantId', 'filter', 'headersSealed', 'rateLimit', 'disabledReason', 'disabledAt',
+    ] as const;
     await bulkUpsert(m, SubscriptionRow, {
       columns: ['id', ...replaced, 'createdAt'],
       rows,
@@ -66,74 +91,21 @@ export class ProjectionRepository {
     const rows = new Map<string, Row<EventRow>>();
     // The first record of an id wins (same key, same partition, so first in order is first accepted).
     for (const e of accepted) {
-      if (!rows.has(e.id)) rows.set(e.id, { id: e.id, type: e.type, data: e.data, occurredAt: e.timestamp, acceptedAt: e.accepted_at, subscriberCount: null });
+      const key = `${rowTenant(e.tenant_id)}\u0000${e.id}`;
+      if (!rows.has(key)) rows.set(key, { tenantId: rowTenant(e.tenant_id), id: e.id, type: e.type, data: e.data, occurredAt: e.timestamp, acceptedAt: e.accepted_at, subscriberCount: null });
     }
     for (const d of dispatches) {
-      const row = rows.get(d.event_id);
-      if (row) row.subscriberCount = d.subscriptions.length;
-      // A dispatch without its event in the batch: acceptance time is the dispatch time until the event's own row lands.
-      else rows.set(d.event_id, { id: d.event_id, type: d.event_type, data: null, occurredAt: null, acceptedAt: d.at, subscriberCount: d.subscriptions.length });
+      const key = `${rowTenant(d.tenant_id)}\u0000${d.event_id}`;
+      const row = rows.get(key);
+      if (row) row.subscriberCount = d.subscriptions.length + d.skipped.length;
+      // A dispatch without its event in the batch: its acceptance time stands in until the event's own row lands.
+      else rows.set(key, { tenantId: rowTenant(d.tenant_id), id: d.event_id, type: d.event_type, data: null, occurredAt: null, acceptedAt: d.accepted_at ?? d.at, subscriberCount: d.subscriptions.length + d.skipped.length });
     }
     await bulkUpsert(m, EventRow, {
-      columns: ['id', 'type', 'data', 'occurredAt', 'acceptedAt', 'subscriberCount'],
+      columns: ['tenantId', 'id', 'type', 'data', 'occurredAt', 'acceptedAt', 'subscriberCount'],
       rows: [...rows.values()],
-      conflict: ['id'],
+      conflict: ['tenantId', 'id'],
       set: { data: 'keep', occurredAt: 'keep', acceptedAt: 'least', subscriberCount: 'fill' },
-    });
-  }
-
-  /** A pending row per fanned-out delivery, unless an attempt of this batch writes the row anyway. */
-  private async pendingDeliveries(m: EntityManager, dispatches: DispatchRecord[], attempts: AttemptRecord[]): Promise<void> {
-    const attempted = new Set(attempts.map((a) => `${a.event_id}\u0000${a.subscription_id}`));
-    const rows = dispatches.flatMap((d) =>
-      d.subscriptions
-        .filter((s) => !attempted.has(`${d.event_id}\u0000${s.id}`))
-        .map((s): Row<DeliveryRow> => ({ eventId: d.event_id, subscriptionId: s.id, url: s.url, status: 'pending', attempts: 0 })),
-    );
-    await bulkUpsert(m, DeliveryRow, { columns: ['eventId', 'subscriptionId', 'url', 'status', 'attempts'], rows, conflict: ['eventId', 'subscriptionId'] });
-  }
-
-  private async attempts(m: EntityManager, records: AttemptRecord[]): Promise<void> {
-    const unique = [...new Map(records.map((a) => [`${a.event_id}\u0000${a.subscription_id}\u0000${a.attempt}`, a])).values()];
-    await bulkUpsert(m, AttemptRow, {
-      columns: ['eventId', 'subscriptionId', 'attempt', 'url', 'startedAt', 'durationMs', 'statusCode', 'error', 'outcome'],
-      rows: unique.map((a) => ({
-        eventId: a.event_id,
-        subscriptionId: a.subscription_id,
-        attempt: a.attempt,
-        url: a.url,
-        startedAt: a.started_at,
-        durationMs: a.duration_ms,
-        statusCode: a.status_code,
-        error: a.error,
-        outcome: a.outcome,
-      })),
-      conflict: ['eventId', 'subscriptionId', 'attempt'],
-    });
-    // Per delivery, only the latest attempt of the batch decides its state; older ones never overwrite newer.
-    const latest = new Map<string, AttemptRecord>();
-    for (const a of unique) {
-      const key = `${a.event_id}\u0000${a.subscription_id}`;
-      const seen = latest.get(key);
-      if (!seen || seen.attempt < a.attempt) latest.set(key, a);
-    }
-    const state = ['url', 'status', 'attempts', 'lastAttemptAt', 'lastStatusCode', 'lastError', 'nextAttemptAt'] as const;
-    await bulkUpsert(m, DeliveryRow, {
-      columns: ['eventId', 'subscriptionId', ...state],
-      rows: [...latest.values()].map((a) => ({
-        eventId: a.event_id,
-        subscriptionId: a.subscription_id,
-        url: a.url,
-        status: deliveryStatusAfter(a),
-        attempts: a.attempt,
-        lastAttemptAt: new Date(Date.parse(a.started_at) + a.duration_ms),
-        lastStatusCode: a.status_code,
-        lastError: a.error,
-        nextAttemptAt: a.next_attempt_at,
-      })),
-      conflict: ['eventId', 'subscriptionId'],
-      set: Object.fromEntries(state.map((p) => [p, 'excluded'])),
-      unlessNewer: 'attempts',
     });
   }
 }

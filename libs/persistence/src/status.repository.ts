@@ -1,23 +1,22 @@
 import { Database } from './database';
 import { AttemptRow, DeliveryRow, EventRow } from './entities';
 
-/** Reads of the status read model for the API. */
+/** Reads of one event's status for the API. `tenantId` is '' for events outside tenants. */
 export class StatusRepository {
   constructor(private readonly db: Database) {}
 
-  findEvent(id: string): Promise<EventRow | null> {
-    return this.db.current().getRepository(EventRow).findOneBy({ id });
+  findEvent(tenantId: string, id: string): Promise<EventRow | null> {
+    return this.db.current().getRepository(EventRow).findOneBy({ tenantId, id });
   }
 
-  findDeliveries(eventId: string): Promise<DeliveryRow[]> {
-    return this.db.current().getRepository(DeliveryRow).find({ where: { eventId }, order: { subscriptionId: 'ASC' } });
+  findDeliveries(tenantId: string, eventId: string): Promise<DeliveryRow[]> {
+    return this.db.current().getRepository(DeliveryRow).find({ where: { tenantId, eventId }, order: { subscriptionId: 'ASC' } });
   }
 
-  findAttempts(eventId: string): Promise<AttemptRow[]> {
-    return this.db.current().getRepository(AttemptRow).find({ where: { eventId }, order: { startedAt: 'ASC', subscriptionId: 'ASC', attempt: 'ASC' } });
-  }
-
-  async ping(): Promise<void> {
-    await this.db.current().query('SELECT 1');
+  findAttempts(tenantId: string, eventId: string): Promise<AttemptRow[]> {
+    return this.db
+      .current()
+      .getRepository(AttemptRow)
+      .find({ where: { tenantId, eventId }, order: { startedAt: 'ASC', subscriptionId: 'ASC', attempt: 'ASC' } });
   }
 }

@@ -3,6 +3,7 @@ import { parseRecord, SubscriptionRecord, subscriptionRecordSchema } from '@app/
 import { TopicView } from '@app/kafka';
 import type { Logger } from '@app/observability';
 import { matchesAny } from './event-filter';
+import { CompiledFilter, compileFilter } from './payload-filter';
 
 /** End-offset look-ups one index runs at once. */
 const MAX_SYNCS = 4;
@@ -18,7 +19,12 @@ export class SubscriptionIndex {
   private readonly byId = new Map<string, SubscriptionRecord>();
   /** Subscriptions the usability check refused, with the reason. */
   private readonly unusable = new Map<string, string>();
-  private readonly matchCache = new Map<string, SubscriptionRecord[]>();
+  /** Subscription ids by tenant ('' for none), so matching an event looks only at its tenant's. */
+  private readonly byTenant = new Map<string, Set<string>>();
+  private readonly payloadFilters = new Map<string, CompiledFilter>();
+  /** Candidates by tenant and event type, cleared on every change. */
+  private readonly matchCache = new Map<string, { enabled: SubscriptionRecord[]; disabled: SubscriptionRecord[] }>();
+  private readonly listeners: Array<(before: SubscriptionRecord | undefined, after: SubscriptionRecord | undefined) => void> = [];
   private readonly view: TopicView;
   private running: Array<{ startedAt: number; done: Promise<void> }> = [];
   private queued: Promise<void> | null = null;
@@ -65,14 +71,33 @@ export class SubscriptionIndex {
     return [...this.byId.values()].sort((a, b) => a.created_at.localeCompare(b.created_at) || a.id.localeCompare(b.id));
   }
 
-  /** Enabled subscriptions whose filters match the event type. */
-  match(type: string): SubscriptionRecord[] {
-    let hit = this.matchCache.get(type);
+  /** Subscriptions of a tenant (null: those without one), oldest first. */
+  listOf(tenantId: string | null): SubscriptionRecord[] {
+    const ids = this.byTenant.get(tenantId ?? '') ?? new Set<string>();
+    return [...ids].map((id) => this.byId.get(id)!).sort((a, b) => a.created_at.localeCompare(b.created_at) || a.id.localeCompare(b.id));
+  }
+
+  /**
+   * The subscriptions an event reaches: of its tenant (or, without one, those without a tenant), whose event
+   * types match, whose payload filter holds. `skip`: those that would but are disabled. Only the event's
+   * tenant's subscriptions are looked at, and the type match is cached per tenant and type.
+   */
+  match(event: { tenant_id: string | null; type: string } & Record<string, unknown>): { deliver: SubscriptionRecord[]; skip: SubscriptionRecord[] } {
+    const key = `${event.tenant_id ?? ''}\u0000${event.type}`;
+    let hit = this.matchCache.get(key);
     if (!hit) {
-      hit = [...this.byId.values()].filter((s) => s.enabled && matchesAny(s.events, type));
-      this.matchCache.set(type, hit);
+      const typed = this.listOf(event.tenant_id).filter((s) => matchesAny(s.events, event.type));
+      hit = { enabled: typed.filter((s) => s.enabled), disabled: typed.filter((s) => !s.enabled) };
+      if (this.matchCache.size > 10_000) this.matchCache.clear();
+      this.matchCache.set(key, hit);
     }
-    return hit;
+    const passes = (s: SubscriptionRecord) => (this.payloadFilters.get(s.id) ?? (() => true))(event);
+    return { deliver: hit.enabled.filter(passes), skip: hit.disabled.filter(passes) };
+  }
+
+  /** Called after every change, with the subscription before and after it (undefined: absent). */
+  onChange(listener: (before: SubscriptionRecord | undefined, after: SubscriptionRecord | undefined) => void): void {
+    this.listeners.push(listener);
   }
 
   waitFor(partition: number, offset: string): Promise<void> {
@@ -114,9 +139,13 @@ export class SubscriptionIndex {
     const id = message.key?.toString('utf8');
     if (!id) return;
     this.matchCache.clear();
+    const before = this.byId.get(id);
+    if (before) this.byTenant.get(before.tenant_id ?? '')?.delete(id);
     if (message.value === null) {
       this.byId.delete(id);
+      this.payloadFilters.delete(id);
       this.unusable.delete(id);
+      this.notify(before, undefined);
       return;
     }
     const parsed = parseRecord(subscriptionRecordSchema, message.value);
@@ -125,12 +154,27 @@ export class SubscriptionIndex {
       return;
     }
     this.byId.set(id, parsed.value);
+    const tenant = parsed.value.tenant_id ?? '';
+    if (!this.byTenant.has(tenant)) this.byTenant.set(tenant, new Set());
+    this.byTenant.get(tenant)!.add(id);
+    this.payloadFilters.set(id, compileFilter(parsed.value.filter));
+    this.notify(before, parsed.value);
     const problem = this.check(parsed.value);
     if (problem === null) {
       this.unusable.delete(id);
     } else {
       if (this.unusable.get(id) !== problem) this.logger.error({ 'subscription.id': id, 'error.message': problem }, 'subscription cannot be used; its deliveries will fail');
       this.unusable.set(id, problem);
+    }
+  }
+
+  private notify(before: SubscriptionRecord | undefined, after: SubscriptionRecord | undefined): void {
+    for (const listener of this.listeners) {
+      try {
+        listener(before, after);
+      } catch (e) {
+        this.logger.error({ 'error.message': (e as Error).message }, 'subscription change listener failed');
+      }
     }
   }
 }

@@ -6,23 +6,30 @@ import type { Topics } from '@app/contracts';
 import type { Logger } from '@app/observability';
 import { CONFIG, KAFKA, LOGGER, METRICS_REGISTRY, TOPICS } from '@app/platform';
 import { SecretBox } from '@app/security';
+import { EndpointHealthView } from './endpoint-health-view';
 import { SubscriptionIndex } from './subscription-index';
 import { sealedValuesOpen } from './usability';
 
 @Injectable()
 class SubscriptionIndexLifecycle implements OnModuleInit, OnApplicationShutdown {
-  constructor(@Inject(SubscriptionIndex) private readonly index: SubscriptionIndex) {}
+  constructor(
+    @Inject(SubscriptionIndex) private readonly index: SubscriptionIndex,
+    @Inject(EndpointHealthView) private readonly health: EndpointHealthView,
+  ) {}
   async onModuleInit(): Promise<void> {
-    await this.index.start();
+    await Promise.all([this.index.start(), this.health.start()]);
     await this.index.syncedSince(Date.now());
     this.index.reportUnusable();
   }
   async onApplicationShutdown(): Promise<void> {
-    await this.index.stop();
+    await Promise.all([this.index.stop(), this.health.stop()]);
   }
 }
 
-/** The subscription index, loaded before the app starts taking work; it counts subscriptions it cannot use. */
+/**
+ * The subscription index and the endpoint health view, loaded before the app starts taking work; the index
+ * counts subscriptions it cannot use.
+ */
 @Global()
 @Module({
   providers: [
@@ -42,8 +49,13 @@ class SubscriptionIndexLifecycle implements OnModuleInit, OnApplicationShutdown 
       },
       inject: [KAFKA, TOPICS, CONFIG, LOGGER, SecretBox, METRICS_REGISTRY],
     },
+    {
+      provide: EndpointHealthView,
+      useFactory: (kafka: Kafka, topics: Topics, config: HookstreamConfig) => new EndpointHealthView(kafka, topics.endpointHealth, config.KAFKA_TOPIC_PREFIX),
+      inject: [KAFKA, TOPICS, CONFIG],
+    },
     SubscriptionIndexLifecycle,
   ],
-  exports: [SubscriptionIndex],
+  exports: [SubscriptionIndex, EndpointHealthView],
 })
 export class SubscriptionsModule {}

@@ -3,13 +3,15 @@ import type { Request } from 'express';
 import type { HookstreamConfig } from '@app/config';
 import { CONFIG } from '@app/platform';
 import { ApiKeys, CidrList } from '@app/security';
+import { TenantDirectory } from '../tenants/tenant-directory';
 import type { Caller } from './caller';
 
 export type Authentication = { ok: true; caller: Caller } | { ok: false; status: 401 | 403; message: string };
 
 /**
  * Decides who a request comes from: first its client address must be inside API_ALLOWED_CIDRS (403), then it
- * must carry a valid `Authorization: Bearer <key>` (401). `req.ip` honours X-Forwarded-For only from proxies
+ * must carry a valid `Authorization: Bearer <key>` (401): an admin key from API_KEYS, or a tenant key (known by
+ * its hash only, acting inside its tenant). `req.ip` honours X-Forwarded-For only from proxies
  * named in TRUST_PROXY (Express's `trust proxy` setting, made in the API's bootstrap).
  */
 @Injectable()
@@ -17,7 +19,10 @@ export class Authenticator {
   private readonly allowed: CidrList;
   private readonly adminKeys: ApiKeys;
 
-  constructor(@Inject(CONFIG) config: HookstreamConfig) {
+  constructor(
+    @Inject(CONFIG) config: HookstreamConfig,
+    private readonly tenants: TenantDirectory,
+  ) {
     this.allowed = new CidrList(config.API_ALLOWED_CIDRS);
     this.adminKeys = new ApiKeys(config.apiKeys);
   }
@@ -27,8 +32,11 @@ export class Authenticator {
     if (!this.allowed.contains(ip)) return { ok: false, status: 403, message: `client address ${ip} is not in API_ALLOWED_CIDRS` };
     const match = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '');
     if (!match) return { ok: false, status: 401, message: 'send an API key as "Authorization: Bearer <key>"' };
-    const adminKeyId = this.adminKeys.identify(match[1] ?? '');
+    const presented = match[1] ?? '';
+    const adminKeyId = this.adminKeys.identify(presented);
     if (adminKeyId) return { ok: true, caller: { keyId: adminKeyId, role: 'admin', tenantId: null, ip } };
-    return { ok: false, status: 401, message: 'the API key is not valid' };
+    const tenantKey = this.tenants.identify(presented);
+    if (tenantKey) return { ok: true, caller: { keyId: tenantKey.id, role: 'tenant', tenantId: tenantKey.tenant_id, ip } };
+    return { ok: false, status: 401, message: 'the API key is not valid (or was revoked)' };
   }
 }

@@ -1,5 +1,6 @@
 import { BadRequestException, Injectable } from '@nestjs/common';
 import { AuditRepository, AuditRow } from '@app/persistence';
+import type { TenantScope } from '../access/tenant-scope';
 
 export interface AuditPage {
   entries: Array<{
@@ -13,6 +14,7 @@ export interface AuditPage {
     status: number | null;
     subscription_id: string | null;
     event_id: string | null;
+    tenant_id: string | null;
     detail: Record<string, unknown> | null;
   }>;
   /** Pass as `cursor` for the next page; null on the last page. */
@@ -25,13 +27,14 @@ export const MAX_AUDIT_PAGE = 1000;
 export class AuditService {
   constructor(private readonly audit: AuditRepository) {}
 
-  async page(since: string | undefined, cursor: string | undefined, limitText: string | undefined): Promise<AuditPage> {
+  /** The audit log oldest first; a tenant key reads only its tenant's entries. */
+  async page(scope: TenantScope, since: string | undefined, cursor: string | undefined, limitText: string | undefined, tenantId: string | undefined): Promise<AuditPage> {
     const sinceAt = since === undefined ? null : new Date(since);
     if (sinceAt && Number.isNaN(sinceAt.getTime())) throw new BadRequestException('since must be an ISO-8601 date-time');
-    if (cursor !== undefined && !/^\d+$/.test(cursor)) throw new BadRequestException('cursor must be the next_cursor of a previous page');
+    if (cursor !== undefined && !/^\d{1,19}$/.test(cursor)) throw new BadRequestException('cursor must be the next_cursor of a previous page');
     const limit = limitText === undefined ? 100 : Number(limitText);
     if (!Number.isInteger(limit) || limit < 1 || limit > MAX_AUDIT_PAGE) throw new BadRequestException(`limit must be a whole number from 1 to ${MAX_AUDIT_PAGE}`);
-    const rows = await this.audit.page(sinceAt, cursor ?? null, limit);
+    const rows = await this.audit.page(sinceAt, cursor ?? null, limit, scope.readTenant(tenantId));
     return {
       entries: rows.map((r) => ({
         id: r.id,
@@ -44,6 +47,7 @@ export class AuditService {
         status: r.status,
         subscription_id: r.subscriptionId,
         event_id: r.eventId,
+        tenant_id: r.tenantId,
         detail: r.detail,
       })),
       next_cursor: rows.length === limit ? rows[rows.length - 1]!.id : null,

@@ -7,13 +7,13 @@ function unavailable(what: string, e: unknown): ServiceUnavailableException {
 }
 
 /**
- * Writes one record and waits for the broker's acknowledgement; any failure is a 503 with nothing half-written.
+ * Writes records and waits for the broker's acknowledgement; any failure is a 503 with nothing half-written.
  * Records of concurrent requests share one produce request (the broker handles one request per connection
  * at a time, so one request per record would cap the API at one round trip per event).
  */
-export async function writeOrUnavailable(publisher: Publisher, record: OutgoingRecord, timeoutMs: number, what: string): Promise<void> {
+export async function writeOrUnavailable(publisher: Publisher, records: OutgoingRecord | OutgoingRecord[], timeoutMs: number, what: string): Promise<void> {
   try {
-    await withTimeout(publisher.publish([record]), timeoutMs);
+    await withTimeout(publisher.publish(Array.isArray(records) ? records : [records]), timeoutMs);
   } catch (e) {
     throw unavailable(what, e);
   }

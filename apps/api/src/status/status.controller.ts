@@ -1,5 +1,7 @@
 import { BadRequestException, Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { Scope } from '../access/caller.decorator';
+import type { TenantScope } from '../access/tenant-scope';
 import { AuditSubject } from '../audit/audit-subject.decorator';
 import { EventStatusView } from './status.model';
 import { StatusService } from './status.service';
@@ -11,10 +13,11 @@ export class StatusController {
   constructor(private readonly status: StatusService) {}
 
   @Get()
-  @AuditSubject({ event: { query: 'event_id' } })
+  @AuditSubject({ event: { query: 'event_id' }, tenant: { query: 'tenant_id' } })
   @ApiQuery({ name: 'event_id', required: true })
-  get(@Query('event_id') eventId?: string): Promise<EventStatusView> {
+  @ApiQuery({ name: 'tenant_id', required: false, description: "an admin key's way to name the event's tenant" })
+  get(@Scope() scope: TenantScope, @Query('event_id') eventId?: string, @Query('tenant_id') tenantId?: string): Promise<EventStatusView> {
     if (!eventId) throw new BadRequestException('pass the event id as ?event_id=');
-    return this.status.ofEvent(eventId);
+    return this.status.ofEvent(scope, eventId, tenantId);
   }
 }

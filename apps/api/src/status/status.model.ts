@@ -1,11 +1,10 @@
+import { DeliveryStatus, EventStatus, eventStatus } from '@app/contracts';
 import type { DeliveryRow, EventRow } from '@app/persistence';
-
-export type EventStatus = 'pending' | 'retrying' | 'delivered' | 'failed' | 'no_subscribers';
 
 export interface DeliveryStatusView {
   subscription_id: string;
   url: string;
-  status: DeliveryRow['status'];
+  status: DeliveryStatus;
   attempts: number;
   last_attempt: string | null;
   last_status_code: number | null;
@@ -15,19 +14,12 @@ export interface DeliveryStatusView {
 
 export interface EventStatusView {
   event_id: string;
+  tenant_id: string | null;
   type: string;
   status: EventStatus;
   attempts: number;
   last_attempt: string | null;
   deliveries: DeliveryStatusView[];
-}
-
-/** SPEC's rule: pending/retrying while any delivery is, else delivered when all are, else failed; no match → no_subscribers. */
-export function eventStatus(event: Pick<EventRow, 'subscriberCount'>, deliveries: Array<Pick<DeliveryRow, 'status'>>): EventStatus {
-  if (deliveries.length === 0) return event.subscriberCount === 0 ? 'no_subscribers' : 'pending';
-  if (deliveries.some((d) => d.status === 'retrying')) return 'retrying';
-  if (deliveries.some((d) => d.status === 'pending')) return 'pending';
-  return deliveries.every((d) => d.status === 'delivered') ? 'delivered' : 'failed';
 }
 
 export function toStatusView(event: EventRow, deliveries: DeliveryRow[]): EventStatusView {
@@ -44,8 +36,9 @@ export function toStatusView(event: EventRow, deliveries: DeliveryRow[]): EventS
   const last = views.map((v) => v.last_attempt).filter((v): v is string => v !== null).sort().pop() ?? null;
   return {
     event_id: event.id,
+    tenant_id: event.tenantId || null,
     type: event.type,
-    status: eventStatus(event, deliveries),
+    status: eventStatus(event.subscriberCount, deliveries.map((d) => d.status)),
     attempts: views.reduce((n, v) => n + v.attempts, 0),
     last_attempt: last,
     deliveries: views,

@@ -6,6 +6,8 @@ import { OutgoingRecord, Publisher } from '@app/kafka';
 import { createLogger, createRegistry, DeliveryMetrics } from '@app/observability';
 import { SecretBox } from '@app/security';
 import { SubscriptionIndex } from '@app/subscriptions';
+import { EndpointGates } from '../endpoints/endpoint-gates';
+import type { EndpointsService } from '../endpoints/endpoints.service';
 import { AttemptService } from './attempt.service';
 import { RequestBuilder } from './request-builder';
 
@@ -27,6 +29,12 @@ function sub(overrides: Partial<SubscriptionRecord> = {}): SubscriptionRecord {
     enabled: true,
     created_at: '2026-01-01T00:00:00.000Z',
     updated_at: '2026-01-01T00:00:00.000Z',
+    tenant_id: null,
+    filter: null,
+    headers_sealed: {},
+    rate_limit: null,
+    disabled_reason: null,
+    disabled_at: null,
     ...overrides,
   };
 }
@@ -35,15 +43,23 @@ function task(attempt: number, last = 3): DeliveryTask {
   return {
     kind: 'delivery',
     version: 1,
-    event: { id: 'evt_1', type: 'a.b', timestamp: '2026-01-01T00:00:00.000Z', data: { x: 1 } },
+    event: { id: 'evt_1', type: 'a.b', timestamp: '2026-01-01T00:00:00.000Z', data: { x: 1 }, tenant_id: null },
     subscription_id: 'sub_1',
     attempt,
     last_attempt: last,
     due_at: '2026-01-01T00:00:00.000Z',
+    deadline_at: null,
+    deferred_for: null,
+    accepted_at: null,
   };
 }
 
-function setup(result: HttpAttemptResult, subscription: SubscriptionRecord | null = sub(), kafka = { down: false }) {
+function setup(result: HttpAttemptResult, subscription: SubscriptionRecord | null = sub(), kafka = { down: false }, maxInFlight = 10) {
+  const gates = new EndpointGates({ maxInFlight, circuit: { threshold: 5, cooldownMs: 1000, cooldownMaxMs: 4000 }, disableAfterMs: 1e9, capWaitMs: 100 });
+  const endpoints = {
+    enter: (s: SubscriptionRecord, back: boolean) => gates.enter(s, back, Date.now()),
+    finish: (s: SubscriptionRecord, probe: boolean, o: Parameters<EndpointGates['finish']>[2]) => gates.finish(s.id, probe, o, Date.now()),
+  } as unknown as EndpointsService;
   const published: OutgoingRecord[] = [];
   const requests: HttpRequest[] = [];
   const client: DeliveryHttpClient = { post: async (r) => (requests.push(r), result), close: () => undefined };
@@ -55,9 +71,9 @@ function setup(result: HttpAttemptResult, subscription: SubscriptionRecord | nul
   } as unknown as Publisher;
   const index = { get: () => subscription ?? undefined } as unknown as SubscriptionIndex;
   const logger = createLogger('spec', 'silent');
-  const service = new AttemptService(config, topics, logger, client, publisher, new RecordWriter(topics), index, new RequestBuilder(box), new DeliveryMetrics(createRegistry('spec')));
+  const service = new AttemptService(config, topics, logger, client, publisher, new RecordWriter(topics), index, new RequestBuilder(box), new DeliveryMetrics(createRegistry('spec')), endpoints);
   const decoded = () => published.map((r) => ({ topic: r.topic, key: r.key, value: JSON.parse(r.value!.toString()) as Record<string, unknown> }));
-  return { service, requests, decoded };
+  return { service, requests, decoded, gates };
 }
 
 const ok: HttpAttemptResult = { statusCode: 204, error: null, durationMs: 12, retryAfterMs: null };
@@ -126,6 +142,31 @@ describe('AttemptService', () => {
     expect(decoded().map((r) => r.value.outcome)).toEqual(['delivered']);
     await service.run(task(1));
     expect(requests).toHaveLength(2);
+  });
+
+  it('defers a delivery whose endpoint is at its in-flight cap: no request, no attempt spent, back on a tier', async () => {
+    const { service, requests, decoded, gates } = setup(ok, sub(), { down: false }, 1);
+    gates.enter(sub(), false, Date.now());
+    await service.run({ ...task(2), deadline_at: new Date(Date.now() + 60_000).toISOString() });
+    expect(requests).toHaveLength(0);
+    const [deferral, retry] = decoded();
+    expect(deferral).toMatchObject({ topic: topics.attempts, value: { kind: 'deferral', attempt: 2, reason: 'in_flight_cap' } });
+    expect(retry).toMatchObject({ topic: topics.retryTiers[0]!.topic, value: { kind: 'delivery', attempt: 2, deferred_for: 'in_flight_cap' } });
+  });
+
+  it('ends a deferred delivery failed, with the reason, once it cannot go within its schedule', async () => {
+    const { service, decoded, gates } = setup(ok, sub(), { down: false }, 1);
+    gates.enter(sub(), false, Date.now());
+    await service.run({ ...task(2), deadline_at: new Date(Date.now() + 10).toISOString() });
+    const records = decoded();
+    expect(records.map((r) => r.topic)).toEqual([topics.attempts, topics.deadLetter]);
+    expect(records[0]!.value).toMatchObject({ kind: 'attempt', outcome: 'failed', error: expect.stringMatching(/not sent within its retry schedule: the endpoint had ENDPOINT_MAX_IN_FLIGHT/) });
+  });
+
+  it('sends the custom headers, opened, and keeps its own headers above them', async () => {
+    const { service, requests } = setup(ok, sub({ headers_sealed: { 'x-tenant-token': box.seal('t0k3n'), 'user-agent': box.seal('custom-agent') } }));
+    await service.run(task(1));
+    expect(requests[0]!.headers).toMatchObject({ 'x-tenant-token': 't0k3n', 'user-agent': 'custom-agent', 'content-type': 'application/json' });
   });
 
   it('uses the subscription as it is now (a changed URL) for a retry', async () => {

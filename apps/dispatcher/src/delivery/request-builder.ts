@@ -4,7 +4,7 @@ import type { SecretBox } from '@app/security';
 
 export type Built = { ok: true; value: HttpRequest } | { ok: false; reason: string };
 
-/** Turns an event and a subscription into the exact request a subscriber receives (signed, with its auth). */
+/** Turns an event and a subscription into the exact request a subscriber receives (signed, with its auth and custom headers). */
 export class RequestBuilder {
   private readonly opened = new Map<string, string>();
 
@@ -24,9 +24,12 @@ export class RequestBuilder {
 
   build(event: WebhookEvent, sub: SubscriptionRecord, at: Date): HttpRequest {
     const body = JSON.stringify({ id: event.id, type: event.type, timestamp: event.timestamp, data: event.data });
+    // Custom headers first: the API refuses names that would break the request or its signature, and
+    // what hookstream sets below wins over them anyway.
     const headers: Record<string, string> = {
-      'content-type': 'application/json',
       'user-agent': 'hookstream/0.1',
+      ...Object.fromEntries(Object.entries(sub.headers_sealed).map(([name, sealed]) => [name, this.open(sealed)])),
+      'content-type': 'application/json',
       ...signatureHeaders(event.id, at, body, this.secretsAt(sub, at)),
     };
     if (sub.auth) {

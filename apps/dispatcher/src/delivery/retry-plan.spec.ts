@@ -36,3 +36,25 @@ describe('nextStep', () => {
     expect(nextStep([], 1, 1, null, now)).toEqual({ kind: 'give-up' });
   });
 });
+
+describe('retry jitter', () => {
+  const tiers = [
+    { topic: 't1', delayMs: 1000 },
+    { topic: 't2', delayMs: 4000 },
+  ];
+  const now = new Date(0);
+
+  it('moves a retry later by up to the jitter share of its delay, never earlier', () => {
+    const at = (r: number) => {
+      const step = nextStep(tiers, 1, 3, null, now, 0.1, () => r);
+      return step.kind === 'retry' ? step.dueAt.getTime() : -1;
+    };
+    expect(at(0)).toBe(1000);
+    expect(at(0.5)).toBe(1050);
+    expect(at(0.999)).toBe(1100);
+    const spread = new Set(Array.from({ length: 200 }, () => (nextStep(tiers, 1, 3, null, now, 0.1) as { dueAt: Date }).dueAt.getTime()));
+    expect(Math.min(...spread)).toBeGreaterThanOrEqual(1000);
+    expect(Math.max(...spread)).toBeLessThanOrEqual(1100);
+    expect(spread.size).toBeGreaterThan(20);
+  });
+});

@@ -28,7 +28,7 @@ function setup(matching: Array<Pick<SubscriptionRecord, 'id' | 'url'>>, failAtte
   const published: OutgoingRecord[] = [];
   const tasks: DeliveryTask[] = [];
   const publisher = { publish: async (rs: OutgoingRecord[]) => void published.push(...rs) } as unknown as Publisher;
-  const index = { match: () => matching, syncedSince: async () => undefined } as unknown as SubscriptionIndex;
+  const index = { match: () => ({ deliver: matching, skip: [] }), syncedSince: async () => undefined } as unknown as SubscriptionIndex;
   const attempts = {
     run: async (t: DeliveryTask) => {
       tasks.push(t);
@@ -54,7 +54,7 @@ describe('DispatchService', () => {
       ['sub_a', 1, 6],
       ['sub_b', 1, 6],
     ]);
-    expect(tasks[0]!.event).toEqual({ ...event, timestamp: '2026-03-04T05:06:07.000Z' });
+    expect(tasks[0]!.event).toEqual({ ...event, tenant_id: null, timestamp: '2026-03-04T05:06:07.000Z' });
     expect(published).toHaveLength(1);
     expect(published[0]).toMatchObject({ topic: topics.dispatch, key: 'evt_9', partition: 4 });
     expect(JSON.parse(published[0]!.value!.toString())).toMatchObject({ kind: 'dispatch', event_id: 'evt_9', source: { partition: 4, offset: '7' } });

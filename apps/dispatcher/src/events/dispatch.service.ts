@@ -1,14 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { KafkaMessage } from 'kafkajs';
 import type { HookstreamConfig } from '@app/config';
-import { deliveryTask, DispatchRecord, InvalidEventRecord, parseRecord, producerEventSchema, RecordWriter, SubscriptionRecord, Topics, WebhookEvent } from '@app/contracts';
+import { deliveryTask, DispatchRecord, InvalidEventRecord, parseRecord, producerEventSchema, RecordWriter, retrySpanMs, SubscriptionRecord, TEST_EVENT_TYPE, Topics, WebhookEvent } from '@app/contracts';
 import { Publisher } from '@app/kafka';
 import type { Logger } from '@app/observability';
 import { CONFIG, LOGGER, TOPICS } from '@app/platform';
 import { SubscriptionIndex } from '@app/subscriptions';
 import { AttemptService } from '../delivery/attempt.service';
 import { IdempotencyRestorer } from './idempotency-restorer';
-import { IdempotencyStore } from './idempotency.store';
+import { idempotencyKeyOf, IdempotencyStore } from './idempotency.store';
 
 /** Largest event record accepted from the events topic, as for `POST /events` bodies. */
 export const MAX_EVENT_BYTES = 256 * 1024;
@@ -18,6 +18,7 @@ const MAX_KEPT_VALUE = 16 * 1024;
 /** The fan-out of an event whose unit of work failed part-way, kept so its retry does not redo what is done. */
 interface UnfinishedFanOut {
   subs: SubscriptionRecord[];
+  skipped: SubscriptionRecord[];
   done: Set<string>;
   dispatched: boolean;
 }
@@ -31,6 +32,7 @@ interface UnfinishedFanOut {
 @Injectable()
 export class DispatchService {
   private readonly unfinished = new Map<string, UnfinishedFanOut>();
+  private readonly spanMs: number;
 
   constructor(
     @Inject(CONFIG) private readonly config: HookstreamConfig,
@@ -42,7 +44,9 @@ export class DispatchService {
     private readonly store: IdempotencyStore,
     private readonly restorer: IdempotencyRestorer,
     private readonly attempts: AttemptService,
-  ) {}
+  ) {
+    this.spanMs = retrySpanMs(topics.retryTiers);
+  }
 
   async handle(message: KafkaMessage, partition: number): Promise<void> {
     if (message.value && message.value.length > MAX_EVENT_BYTES) {
@@ -57,15 +61,17 @@ export class DispatchService {
     await this.restorer.ready();
     const now = Date.now();
     const input = parsed.value;
-    if (this.store.checkAndRemember(partition, input.id, now)) {
-      this.logger.info({ 'event.id': input.id, 'kafka.offset': message.offset }, 'repeated event id within the idempotency window; not delivered again');
+    // Ids are per tenant: the same id under two tenants is two events.
+    const idempotencyKey = idempotencyKeyOf(input.tenant_id ?? null, input.id);
+    if (this.store.checkAndRemember(partition, idempotencyKey, now)) {
+      this.logger.info({ 'event.id': input.id, 'tenant.id': input.tenant_id, 'kafka.offset': message.offset }, 'repeated event id within the idempotency window; not delivered again');
       return;
     }
     try {
-      const event: WebhookEvent = { ...input, timestamp: input.timestamp ?? new Date(Number(message.timestamp)).toISOString() };
+      const event: WebhookEvent = { ...input, tenant_id: input.tenant_id ?? null, timestamp: input.timestamp ?? new Date(Number(message.timestamp)).toISOString() };
       await this.fanOut(event, partition, message.offset, now, Number(message.timestamp));
     } catch (e) {
-      this.store.forget(partition, input.id);
+      this.store.forget(partition, idempotencyKey);
       throw e;
     }
   }
@@ -76,9 +82,10 @@ export class DispatchService {
     if (!state) {
       // Every subscription change written before this event was must be visible to its fan-out.
       await this.subscriptions.syncedSince(writtenAt);
-      state = { subs: this.subscriptions.match(event.type), done: new Set(), dispatched: false };
+      const { deliver, skip } = event.type === TEST_EVENT_TYPE ? this.testTarget(event) : this.subscriptions.match(event);
+      state = { subs: deliver, skipped: skip, done: new Set(), dispatched: false };
     }
-    const { subs } = state;
+    const { subs, skipped } = state;
     const fanOut = state;
     const dispatch: DispatchRecord = {
       kind: 'dispatch',
@@ -88,6 +95,10 @@ export class DispatchService {
       source: { partition, offset },
       subscriptions: subs.map((s) => ({ id: s.id, url: s.url })),
       at: new Date(now).toISOString(),
+      tenant_id: event.tenant_id,
+      accepted_at: new Date(writtenAt).toISOString(),
+      // Disabled endpoints get a `skipped` delivery, not silence: it shows in the status and can be recovered.
+      skipped: skipped.map((s) => ({ id: s.id, url: s.url, reason: 'endpoint disabled' })),
     };
     const dueAt = new Date(now);
     const results = await Promise.allSettled([
@@ -96,7 +107,7 @@ export class DispatchService {
         .filter((s) => !fanOut.done.has(s.id))
         .map((s) =>
           this.attempts
-            .run(deliveryTask({ event, subscriptionId: s.id, attempt: 1, retryMax: this.config.RETRY_MAX, dueAt }))
+            .run(deliveryTask({ event, subscriptionId: s.id, attempt: 1, retryMax: this.config.RETRY_MAX, dueAt, spanMs: this.spanMs, acceptedAt: new Date(writtenAt) }))
             .then(() => void fanOut.done.add(s.id)),
         ),
     ]);
@@ -108,6 +119,14 @@ export class DispatchService {
     if (this.unfinished.size >= 10_000) this.unfinished.delete(this.unfinished.keys().next().value!);
     this.unfinished.set(unit, fanOut);
     throw failed.reason;
+  }
+
+  /** A test event reaches only the subscription its data names, if it is of the event's tenant. */
+  private testTarget(event: WebhookEvent): { deliver: SubscriptionRecord[]; skip: SubscriptionRecord[] } {
+    const id = event.data.subscription_id;
+    const sub = typeof id === 'string' ? this.subscriptions.get(id) : undefined;
+    if (!sub || sub.tenant_id !== event.tenant_id) return { deliver: [], skip: [] };
+    return sub.enabled ? { deliver: [sub], skip: [] } : { deliver: [], skip: [sub] };
   }
 
   private async reject(message: KafkaMessage, partition: number, reason: string): Promise<void> {
@@ -126,3 +145,4 @@ export class DispatchService {
     await this.publisher.publish([this.writer.invalidEvent(record)]);
   }
 }
+

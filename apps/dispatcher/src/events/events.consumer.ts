@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { HookstreamConfig } from '@app/config';
 import { ConsumerWorker, WorkerPlatform } from '@app/platform';
+import { EndpointsService } from '../endpoints/endpoints.service';
 import { DispatchService } from './dispatch.service';
 import { IdempotencyRestorer } from './idempotency-restorer';
 
@@ -9,7 +10,7 @@ export const eventsGroup = (config: HookstreamConfig) => `${config.KAFKA_TOPIC_P
 /** Consumes the events topic: each record is its own unit of work, many in parallel. */
 @Injectable()
 export class EventsConsumer extends ConsumerWorker {
-  constructor(platform: WorkerPlatform, dispatch: DispatchService, restorer: IdempotencyRestorer) {
+  constructor(platform: WorkerPlatform, dispatch: DispatchService, restorer: IdempotencyRestorer, endpoints: EndpointsService) {
     const { config, topics } = platform;
     const all = Array.from({ length: config.KAFKA_PARTITIONS }, (_, i) => i);
     super(platform, {
@@ -18,7 +19,11 @@ export class EventsConsumer extends ConsumerWorker {
       unit: 'message',
       concurrency: config.DELIVERY_CONCURRENCY,
       handle: ([message], { partition }) => dispatch.handle(message!, partition),
-      onAssignment: (assignment) => restorer.onAssignment(assignment[topics.events] ?? [], all),
+      onAssignment: (assignment) => {
+        const owned = assignment[topics.events] ?? [];
+        restorer.onAssignment(owned, all);
+        endpoints.gates.setShare(owned.length, all.length);
+      },
     });
   }
 }

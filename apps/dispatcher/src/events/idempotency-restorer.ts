@@ -1,7 +1,7 @@
 import type { Kafka } from 'kafkajs';
 import { dispatchRecordSchema, parseRecord } from '@app/contracts';
 import { TopicView } from '@app/kafka';
-import { IdempotencyStore } from './idempotency.store';
+import { idempotencyKeyOf, IdempotencyStore } from './idempotency.store';
 
 /**
  * Rebuilds the idempotency store from Kafka after start-up or a rebalance, before any event of the
@@ -53,10 +53,10 @@ export class IdempotencyRestorer {
       (m) => {
         const r = parseRecord(dispatchRecordSchema, m.value);
         if (!r.ok) return;
-        const { source, event_id, at } = r.value;
+        const { source, event_id, at, tenant_id } = r.value;
         const accepted = Date.parse(at);
         if (accepted >= horizon && Number(source.offset) < (committed.get(source.partition) ?? -1)) {
-          this.store.remember(source.partition, event_id, accepted);
+          this.store.remember(source.partition, idempotencyKeyOf(tenant_id, event_id), accepted);
         }
       },
       `${this.groupId}.restore`,

@@ -73,3 +73,8 @@ export class IdempotencyStore {
     }
   }
 }
+
+/** The idempotency store's key of an event: its id within its tenant. */
+export function idempotencyKeyOf(tenantId: string | null, id: string): string {
+  return tenantId === null ? id : `${tenantId}\u0000${id}`;
+}

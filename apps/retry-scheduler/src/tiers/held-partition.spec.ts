@@ -46,14 +46,19 @@ describe('HeldPartition', () => {
     expect(commits).toEqual([1, 2]);
   });
 
-  it('keeps partition order: a later record waits behind an earlier one due later', async () => {
-    const { held, forwarded } = setup();
+  it('forwards a later record due sooner at its own time, committing only up to the first record still held', async () => {
+    const { held, forwarded, commits } = setup();
     held.add([record(0, 500), record(1, 100)]);
-    await jest.advanceTimersByTimeAsync(499);
+    await jest.advanceTimersByTimeAsync(99);
     expect(forwarded).toEqual([]);
     await jest.advanceTimersByTimeAsync(1);
     await flush();
-    expect(forwarded).toEqual([{ at: 1_000_500, offsets: [0, 1] }]);
+    expect(forwarded).toEqual([{ at: 1_000_100, offsets: [1] }]);
+    expect(commits).toEqual([0]);
+    await jest.advanceTimersByTimeAsync(400);
+    await flush();
+    expect(forwarded[1]).toEqual({ at: 1_000_500, offsets: [0] });
+    expect(commits).toEqual([0, 2]);
   });
 
   it('passes over unreadable records and ignores records it already holds', async () => {

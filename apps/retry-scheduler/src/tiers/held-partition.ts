@@ -21,11 +21,13 @@ export interface HeldPartitionPorts {
 
 /**
  * The records of one tier partition that were fetched and not yet forwarded, in offset order. A timer fires
- * at the head's due time (never before), every record then due goes on as one publish, and the offset after
- * them is committed. Fetching continues while the queue is short, so the records behind the head are in
- * memory before they fall due and a retry goes on time to the timer, not to the next poll. Past `maxHeld`
- * records the partition is paused until half have gone. Order is the partition's: a record waits behind an
- * earlier one with a later due time (a Retry-After longer than the tier's delay), never skips ahead.
+ * at the earliest due time (never before); every record then due goes on as one publish — in due order, not
+ * offset order, so a record with a short wait (a deferral, or a retry moved later by jitter ahead of it) never
+ * waits behind a later-due one — and the partition is committed up to its first record not yet forwarded.
+ * Fetching continues while the queue is short, so records are in memory before they fall due and a retry
+ * goes on time to the timer, not to the next poll. Past `maxHeld` records the partition is paused until half
+ * have gone. After a crash the new owner reads again from the commit: a record forwarded out of order
+ * beyond it is forwarded twice (at-least-once).
  */
 export class HeldPartition {
   private readonly items: HeldRecord[] = [];
@@ -76,21 +78,23 @@ export class HeldPartition {
     clearTimeout(this.timer);
     this.timer = undefined;
     const now = Date.now();
-    let due = 0;
-    while (due < this.items.length && waitMs(this.items[due]!.dueAt ?? '', now) === 0) due++;
-    if (due === 0) {
-      const head = this.items[0];
-      if (head) this.timer = setTimeout(() => this.pump(), waitMs(head.dueAt ?? '', now));
+    const due = this.items.filter((r) => waitMs(r.dueAt ?? '', now) === 0);
+    if (due.length === 0) {
+      const next = Math.min(...this.items.map((r) => waitMs(r.dueAt ?? '', now)));
+      if (Number.isFinite(next)) this.timer = setTimeout(() => this.pump(), next);
       return;
     }
-    const batch = this.items.slice(0, due);
     this.forwarding = true;
     void this.ports
-      .forward(batch.filter((r) => r.dueAt !== null))
+      .forward(due.filter((r) => r.dueAt !== null))
       .then(async () => {
         if (this.closed) return;
-        this.items.splice(0, batch.length);
-        await this.ports.commit(batch[batch.length - 1]!.offset + 1).catch((e: Error) => this.ports.onError(e));
+        const gone = new Set(due);
+        const lastGone = due[due.length - 1]!.offset;
+        for (let i = this.items.length - 1; i >= 0; i--) if (gone.has(this.items[i]!)) this.items.splice(i, 1);
+        // Commit up to the first record still held (everything before it is forwarded), or past the last one.
+        const next = this.items[0]?.offset ?? Math.max(lastGone, this.nextOffset - 1) + 1;
+        await this.ports.commit(next).catch((e: Error) => this.ports.onError(e));
         if (this.paused && this.items.length <= this.maxHeld / 2) {
           this.paused = false;
           this.ports.resume();

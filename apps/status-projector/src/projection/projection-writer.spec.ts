@@ -1,7 +1,7 @@
 import { emptyChanges, ProjectionChanges } from '@app/persistence';
 import { ProjectionWriter } from './projection-writer';
 
-const withEvent = (id: string): ProjectionChanges => ({ ...emptyChanges(), events: [{ id, type: 'a', timestamp: '2026-01-01T00:00:00Z', accepted_at: '2026-01-01T00:00:00Z', data: {} }] });
+const withEvent = (id: string): ProjectionChanges => ({ ...emptyChanges(), events: [{ id, type: 'a', timestamp: '2026-01-01T00:00:00Z', accepted_at: '2026-01-01T00:00:00Z', data: {}, tenant_id: null }] });
 
 describe('ProjectionWriter', () => {
   it('writes batches that arrive while a transaction runs together in the next one, one at a time', async () => {

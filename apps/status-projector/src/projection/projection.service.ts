@@ -2,10 +2,11 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { KafkaMessage } from 'kafkajs';
 import {
   AttemptRecord,
-  attemptRecordSchema,
+  attemptsTopicRecordSchema,
   AuditRecord,
-  auditRecordSchema,
+  auditTopicRecordSchema,
   dispatchRecordSchema,
+  EndpointDisabledRecord,
   parseRecord,
   producerEventSchema,
   subscriptionRecordSchema,
@@ -71,6 +72,7 @@ export class ProjectionService {
           this.take(parseRecord(producerEventSchema, m.value), null, m, (e) =>
             c.events.push({
               ...e,
+              tenant_id: e.tenant_id ?? null,
               timestamp: e.timestamp ?? new Date(Number(m.timestamp)).toISOString(),
               accepted_at: new Date(Number(m.timestamp)).toISOString(),
             }),
@@ -80,13 +82,17 @@ export class ProjectionService {
           this.take(parseRecord(dispatchRecordSchema, m.value), topic, m, (r) => c.dispatches.push(r));
           break;
         case this.topics.attempts:
-          this.take(parseRecord(attemptRecordSchema, m.value), topic, m, (r) => {
+          this.take(parseRecord(attemptsTopicRecordSchema, m.value), topic, m, (r) => {
+            if (r.kind === 'deferral') {
+              c.deferrals.push({ ...r, source });
+              return;
+            }
             c.attempts.push(r);
             c.audit.push(attemptAudit(source, r));
           });
           break;
         case this.topics.audit:
-          this.take(parseRecord(auditRecordSchema, m.value), topic, m, (r) => c.audit.push(callAudit(source, r)));
+          this.take(parseRecord(auditTopicRecordSchema, m.value), topic, m, (r) => c.audit.push(r.kind === 'audit' ? callAudit(source, r) : disabledAudit(source, r)));
           break;
         default:
           this.logger.warn({ 'kafka.topic': topic }, 'record from an unexpected topic ignored');
@@ -114,6 +120,24 @@ function callAudit(source: string, r: AuditRecord): AuditEntry {
     subscriptionId: r.subscription_id,
     eventId: r.event_id,
     detail: { duration_ms: r.duration_ms },
+    tenantId: r.tenant_id,
+  };
+}
+
+function disabledAudit(source: string, r: EndpointDisabledRecord): AuditEntry {
+  return {
+    source,
+    at: r.at,
+    kind: 'endpoint.disabled',
+    keyId: null,
+    clientIp: null,
+    method: null,
+    path: r.url,
+    status: null,
+    subscriptionId: r.subscription_id,
+    eventId: null,
+    detail: { reason: r.reason },
+    tenantId: r.tenant_id,
   };
 }
 
@@ -130,5 +154,6 @@ function attemptAudit(source: string, a: AttemptRecord): AuditEntry {
     subscriptionId: a.subscription_id,
     eventId: a.event_id,
     detail: { attempt: a.attempt, outcome: a.outcome, error: a.error, duration_ms: a.duration_ms },
+    tenantId: a.tenant_id,
   };
 }

@@ -1,0 +1,174 @@
+import type { DeferralReason, EndpointHealthRecord, SubscriptionRecord } from '@app/contracts';
+import type { AttemptOutcome } from '../delivery/attempt-outcome';
+import { CircuitBreaker, CircuitSettings, Verdict } from './circuit-breaker';
+import { RateLimiter } from './rate-limiter';
+
+export interface GateSettings {
+  maxInFlight: number;
+  circuit: CircuitSettings;
+  /** An endpoint whose every attempt failed for this long is disabled. */
+  disableAfterMs: number;
+  /** How long a delivery waits for a free in-flight place before it is tried again. */
+  capWaitMs: number;
+}
+
+/** What an endpoint lets a delivery do now: go (as a probe, in half-open), or wait until `until`. */
+export type Entry = { kind: 'go'; probe: boolean } | { kind: 'defer'; reason: DeferralReason; until: number };
+
+/** What one attempt changed: whether the circuit moved, and whether the endpoint must be disabled (and why). */
+export interface Finish {
+  circuit: 'opened' | 'closed' | null;
+  disable: string | null;
+}
+
+class EndpointState {
+  inFlight = 0;
+  readonly circuit: CircuitBreaker;
+  readonly rate = new RateLimiter();
+  failingSince: number | null = null;
+  lastSuccessAt: number | null = null;
+  lastFailureAt: number | null = null;
+  lastError: string | null = null;
+  /** Something changed since the last health record was written. */
+  dirty = false;
+
+  constructor(settings: CircuitSettings) {
+    this.circuit = new CircuitBreaker(settings);
+  }
+}
+
+function verdictOf(outcome: AttemptOutcome): Verdict {
+  switch (outcome.kind) {
+    case 'delivered':
+      return 'success';
+    case 'failed-status':
+      return outcome.statusCode === 408 || outcome.statusCode === 429 ? 'neutral' : 'failure';
+    case 'failed-error':
+      return 'failure';
+    case 'not-sent':
+      return 'neutral';
+  }
+}
+
+function describeDuration(ms: number): string {
+  const units: Array<[number, string]> = [[86_400_000, 'day'], [3_600_000, 'hour'], [60_000, 'minute'], [1000, 'second']];
+  const [size, name] = units.find(([u]) => ms >= u) ?? [1, 'millisecond'];
+  const n = Math.round(ms / size);
+  return `${n} ${name}${n === 1 ? '' : 's'}`;
+}
+
+/**
+ * What this dispatcher knows of each endpoint, and the one place that decides whether a delivery may call
+ * it now: at most `maxInFlight` at once, not while its circuit is open, not faster than its rate limit. A
+ * delivery that may not go is deferred by the caller, without a request and without spending an attempt.
+ * Each dispatcher instance keeps its own state; the rate limit is shared out by the partitions it owns.
+ */
+export class EndpointGates {
+  private readonly endpoints = new Map<string, EndpointState>();
+  /** This instance's share of the events partitions: it enforces that share of each rate limit. */
+  private share = 1;
+
+  constructor(private readonly settings: GateSettings) {}
+
+  setShare(owned: number, total: number): void {
+    this.share = total > 0 && owned > 0 ? owned / total : 1;
+  }
+
+  /** Seeds an endpoint from its last health record (another instance's, or this one's before a restart). */
+  seed(health: EndpointHealthRecord): void {
+    if (this.endpoints.has(health.subscription_id)) return;
+    const s = this.state(health.subscription_id);
+    s.failingSince = health.failing_since ? Date.parse(health.failing_since) : null;
+    s.lastSuccessAt = health.last_success_at ? Date.parse(health.last_success_at) : null;
+    s.lastFailureAt = health.last_failure_at ? Date.parse(health.last_failure_at) : null;
+    s.lastError = health.last_error;
+  }
+
+  enter(sub: Pick<SubscriptionRecord, 'id' | 'rate_limit'>, comesBackFromRateLimit: boolean, now: number): Entry {
+    const s = this.state(sub.id);
+    if (s.inFlight >= this.settings.maxInFlight) return { kind: 'defer', reason: 'in_flight_cap', until: now + this.settings.capWaitMs };
+    const openUntil = s.circuit.nextAdmission(now);
+    if (openUntil > now) return { kind: 'defer', reason: 'circuit_open', until: openUntil };
+    // A delivery coming back from a rate-limit deferral holds the slot it reserved then.
+    if (sub.rate_limit !== null && !comesBackFromRateLimit) {
+      const slot = s.rate.reserve(now, sub.rate_limit * this.share);
+      if (slot > now) return { kind: 'defer', reason: 'rate_limit', until: slot };
+    }
+    const admitted = s.circuit.admit(now);
+    if (!admitted.ok) return { kind: 'defer', reason: 'circuit_open', until: admitted.until };
+    s.inFlight++;
+    return { kind: 'go', probe: admitted.probe };
+  }
+
+  finish(subscriptionId: string, probe: boolean, outcome: AttemptOutcome, now: number): Finish {
+    const s = this.state(subscriptionId);
+    s.inFlight = Math.max(0, s.inFlight - 1);
+    const verdict = verdictOf(outcome);
+    const circuit = s.circuit.record(verdict, probe, now);
+    if (verdict === 'neutral') return { circuit, disable: null };
+    s.dirty = true;
+    if (verdict === 'success') {
+      s.failingSince = null;
+      s.lastSuccessAt = now;
+      return { circuit, disable: null };
+    }
+    s.failingSince ??= now;
+    s.lastFailureAt = now;
+    s.lastError = outcome.kind === 'failed-status' ? `receiver answered ${outcome.statusCode}` : outcome.kind === 'failed-error' ? outcome.message : null;
+    if (outcome.kind === 'failed-status' && outcome.statusCode === 410) return { circuit, disable: 'the endpoint answered 410 Gone' };
+    if (now - s.failingSince >= this.settings.disableAfterMs) {
+      return { circuit, disable: `every attempt failed for ${describeDuration(now - s.failingSince)} (ENDPOINT_DISABLE_AFTER)` };
+    }
+    return { circuit, disable: null };
+  }
+
+  /** Forgets an endpoint (deleted, or enabled again after being disabled: it starts afresh). */
+  forget(subscriptionId: string): void {
+    this.endpoints.delete(subscriptionId);
+  }
+
+  get openCircuits(): number {
+    let n = 0;
+    for (const s of this.endpoints.values()) if (s.circuit.state !== 'closed') n++;
+    return n;
+  }
+
+  /** Health records of endpoints that changed since the last call (and marks them written). */
+  takeChanged(now: number): EndpointHealthRecord[] {
+    const out: EndpointHealthRecord[] = [];
+    for (const [id, s] of this.endpoints) {
+      if (!s.dirty) continue;
+      s.dirty = false;
+      out.push(this.healthOf(id, s, now));
+    }
+    return out;
+  }
+
+  /** Marks an endpoint so its health is written with the next batch (its circuit moved). */
+  touch(subscriptionId: string): void {
+    this.state(subscriptionId).dirty = true;
+  }
+
+  private healthOf(id: string, s: EndpointState, now: number): EndpointHealthRecord {
+    const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString());
+    return {
+      kind: 'endpoint-health',
+      version: 1,
+      subscription_id: id,
+      circuit: s.circuit.state,
+      failure_streak: s.circuit.failureStreak,
+      failing_since: iso(s.failingSince),
+      last_success_at: iso(s.lastSuccessAt),
+      last_failure_at: iso(s.lastFailureAt),
+      last_error: s.lastError,
+      open_until: s.circuit.state === 'open' ? iso(s.circuit.openUntil) : null,
+      at: new Date(now).toISOString(),
+    };
+  }
+
+  private state(id: string): EndpointState {
+    let s = this.endpoints.get(id);
+    if (!s) this.endpoints.set(id, (s = new EndpointState(this.settings.circuit)));
+    return s;
+  }
+}
