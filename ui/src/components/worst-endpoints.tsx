@@ -25,7 +25,7 @@ export function WorstEndpoints({ rows }: { rows: EndpointStats[] }) {
               Attempts
             </th>
             <th scope="col" class="num">
-              Failed
+              Failed deliveries
             </th>
             <th scope="col">Last error</th>
           </tr>

@@ -16,7 +16,7 @@ export function EventPage({ id, tenantId }: { id: string; tenantId: string | nul
   const tenantQuery = isAdmin(me) ? { tenant_id: tenantId } : {};
   const status = useLoad(() => call<EventStatusAnswer>('GET', `/webhooks/status${queryString({ event_id: id, ...tenantQuery })}`), id);
   const attempts = useLoad(() => call<Attempt[]>('GET', `/events/${seg(id)}/attempts${queryString(tenantQuery)}`), id);
-  const retry = useAction<{ id: string; retried: unknown }>();
+  const retry = useAction<{ id: string; retried: number }>();
   const [openedAt] = useState(() => Date.now());
   const event = status.data;
   const underWay = event?.status === 'pending' || event?.status === 'retrying';
@@ -77,7 +77,7 @@ export function EventPage({ id, tenantId }: { id: string; tenantId: string | nul
           type="button"
           disabled={!failed || retry.busy}
           title={failed ? undefined : 'Only deliveries that ended failed are sent again.'}
-          onClick={() => retry.run(() => call<{ id: string; retried: unknown }>('POST', `/events/${seg(id)}/retry${queryString(tenantQuery)}`).finally(refresh))}
+          onClick={() => retry.run(() => call<{ id: string; retried: number }>('POST', `/events/${seg(id)}/retry${queryString(tenantQuery)}`).finally(refresh))}
         >
           Retry failed deliveries
         </button>
@@ -85,7 +85,7 @@ export function EventPage({ id, tenantId }: { id: string; tenantId: string | nul
       <ErrorMessage message={retry.error} />
       {retry.result ? (
         <p role="status" data-testid="retried">
-          {typeof retry.result.retried === 'number' ? `${retry.result.retried} deliveries sent again.` : 'Sent again.'}
+          {retry.result.retried === 1 ? '1 delivery sent again.' : `${retry.result.retried} deliveries sent again.`}
         </p>
       ) : null}
       <ErrorMessage message={attempts.error && `Attempts: ${attempts.error}`} />

@@ -1,5 +1,6 @@
 import { useMemo } from 'preact/hooks';
 import { call, queryString } from '../api';
+import { denseBuckets } from '../buckets';
 import { COLORS, TimeChart } from '../components/chart';
 import { ErrorMessage, Loading } from '../components/common';
 import { TenantFilter } from '../components/tenant-filter';
@@ -7,7 +8,7 @@ import { WorstEndpoints } from '../components/worst-endpoints';
 import { formatAxisTime, formatMs, hoursAgo } from '../format';
 import { useInterval, useLoad } from '../load';
 import { isAdmin, useMe } from '../me';
-import type { Endpoint, Stats } from '../types';
+import type { Endpoint, Stats, StatsBucket } from '../types';
 
 const REFRESH_MS = 30_000;
 
@@ -88,22 +89,20 @@ function Cards({ hour, endpoints }: { hour: Stats | undefined; endpoints: Endpoi
   );
 }
 
-function axisLabels(stats: Stats): string[] {
+function axisLabels(stats: Stats, buckets: StatsBucket[]): string[] {
   const withDay = new Date(stats.until).getTime() - new Date(stats.since).getTime() > 86_400_000 / 2;
-  return stats.buckets.map((b) => formatAxisTime(b.start, withDay));
+  return buckets.map((b) => formatAxisTime(b.start, withDay));
 }
 
 function DeliveriesChart({ stats, error, testId }: { stats: Stats | undefined; error: string | null; testId: string }) {
-  const labels = useMemo(() => (stats ? axisLabels(stats) : []), [stats]);
+  const buckets = useMemo(() => (stats ? denseBuckets(stats) : []), [stats]);
+  const labels = useMemo(() => (stats ? axisLabels(stats, buckets) : []), [stats, buckets]);
   const series = useMemo(
-    () =>
-      stats
-        ? [
-            { label: 'Delivered', values: stats.buckets.map((b) => b.delivered), color: COLORS.delivered },
-            { label: 'Failed', values: stats.buckets.map((b) => b.failed), color: COLORS.failed },
-          ]
-        : [],
-    [stats],
+    () => [
+      { label: 'Delivered', values: buckets.map((b) => b.delivered), color: COLORS.delivered },
+      { label: 'Failed', values: buckets.map((b) => b.failed), color: COLORS.failed },
+    ],
+    [buckets],
   );
   if (error) return <ErrorMessage message={error} />;
   if (!stats) return <Loading what="statistics" />;
@@ -113,16 +112,14 @@ function DeliveriesChart({ stats, error, testId }: { stats: Stats | undefined; e
 }
 
 function LatencyChart({ stats, error }: { stats: Stats | undefined; error: string | null }) {
-  const labels = useMemo(() => (stats ? axisLabels(stats) : []), [stats]);
+  const buckets = useMemo(() => (stats ? denseBuckets(stats) : []), [stats]);
+  const labels = useMemo(() => (stats ? axisLabels(stats, buckets) : []), [stats, buckets]);
   const series = useMemo(
-    () =>
-      stats
-        ? [
-            { label: 'p50', values: stats.buckets.map((b) => b.first_attempt_p50_ms), color: COLORS.p50 },
-            { label: 'p95', values: stats.buckets.map((b) => b.first_attempt_p95_ms), color: COLORS.p95 },
-          ]
-        : [],
-    [stats],
+    () => [
+      { label: 'p50', values: buckets.map((b) => b.first_attempt_p50_ms), color: COLORS.p50 },
+      { label: 'p95', values: buckets.map((b) => b.first_attempt_p95_ms), color: COLORS.p95 },
+    ],
+    [buckets],
   );
   if (error) return <ErrorMessage message={error} />;
   if (!stats) return <Loading what="statistics" />;
