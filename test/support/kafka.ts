@@ -51,3 +51,41 @@ export async function findRecord<T>(topicName: string, found: (key: string | nul
     await consumer.disconnect();
   }
 }
+
+export interface RawRecord {
+  topic: string;
+  key: string | null;
+  value: string | null;
+}
+
+/** Every record of every topic of this run (topics named `<prefix>.…`), read up to the end offsets of now. */
+export async function allRecordsOfRun(): Promise<RawRecord[]> {
+  const kafka = testKafka();
+  const admin = kafka.admin();
+  await admin.connect();
+  const topics = (await admin.listTopics()).filter((t) => t.startsWith(`${testEnv().prefix}.`));
+  const ends = new Map<string, number>();
+  for (const t of topics) for (const p of await admin.fetchTopicOffsets(t)) ends.set(`${t}:${p.partition}`, Number(p.high));
+  await admin.disconnect();
+  const consumer = kafka.consumer({ groupId: `test-scan-${Date.now()}-${Math.random()}` });
+  await consumer.connect();
+  await consumer.subscribe({ topics, fromBeginning: true });
+  const seen = new Map<string, number>();
+  const records: RawRecord[] = [];
+  try {
+    await new Promise<void>((resolve) => {
+      const done = () => [...ends].every(([k, end]) => (seen.get(k) ?? 0) >= end);
+      if (done()) return resolve();
+      void consumer.run({
+        eachBatch: async ({ batch }) => {
+          for (const m of batch.messages) records.push({ topic: batch.topic, key: m.key?.toString() ?? null, value: m.value?.toString() ?? null });
+          seen.set(`${batch.topic}:${batch.partition}`, Number(batch.lastOffset()) + 1);
+          if (done()) resolve();
+        },
+      });
+    });
+  } finally {
+    await consumer.disconnect();
+  }
+  return records;
+}
