@@ -58,15 +58,17 @@ export interface RawRecord {
   value: string | null;
 }
 
-/** Every record of every topic of this run (topics named `<prefix>.…`), read up to the end offsets of now. */
-export async function allRecordsOfRun(): Promise<RawRecord[]> {
+/** Every record of `topics` up to their end offsets at the time of the call. */
+export async function readToEnd(topics: string[]): Promise<RawRecord[]> {
   const kafka = testKafka();
   const admin = kafka.admin();
   await admin.connect();
-  const topics = (await admin.listTopics()).filter((t) => t.startsWith(`${testEnv().prefix}.`));
   const ends = new Map<string, number>();
-  for (const t of topics) for (const p of await admin.fetchTopicOffsets(t)) ends.set(`${t}:${p.partition}`, Number(p.high));
-  await admin.disconnect();
+  try {
+    for (const t of topics) for (const p of await admin.fetchTopicOffsets(t)) ends.set(`${t}:${p.partition}`, Number(p.high));
+  } finally {
+    await admin.disconnect();
+  }
   const consumer = kafka.consumer({ groupId: `test-scan-${Date.now()}-${Math.random()}` });
   await consumer.connect();
   await consumer.subscribe({ topics, fromBeginning: true });
@@ -88,4 +90,12 @@ export async function allRecordsOfRun(): Promise<RawRecord[]> {
     await consumer.disconnect();
   }
   return records;
+}
+
+/** Every record of every topic of this run (topics named `<prefix>.…`), read up to the end offsets of now. */
+export async function allRecordsOfRun(): Promise<RawRecord[]> {
+  const admin = testKafka().admin();
+  await admin.connect();
+  const topics = (await admin.listTopics().finally(() => admin.disconnect())).filter((t) => t.startsWith(`${testEnv().prefix}.`));
+  return readToEnd(topics);
 }
