@@ -1,4 +1,4 @@
-import { Kafka, logLevel, Producer } from 'kafkajs';
+import { Kafka, logLevel, Partitioners, Producer, RecordMetadata } from 'kafkajs';
 import { testEnv } from './env';
 
 let kafka: Kafka | undefined;
@@ -13,14 +13,49 @@ export function topic(name: string): string {
   return `${testEnv().prefix}.${name}`;
 }
 
-/** Writes raw records straight to a topic, as an outside producer would. */
-export async function produce(topicName: string, messages: Array<{ key: string | null; value: string | null; partition?: number }>): Promise<void> {
+/** Writes raw records straight to a topic, as an outside producer would; says where they landed. */
+export async function produce(
+  topicName: string,
+  messages: Array<{ key: string | Buffer | null; value: string | Buffer | null; partition?: number }>,
+): Promise<RecordMetadata[]> {
   producer ??= (async () => {
-    const p = testKafka().producer();
+    // The partitioner the apps use too (murmur2 of the key, as Java clients do), so keys land where theirs do.
+    const p = testKafka().producer({ createPartitioner: Partitioners.DefaultPartitioner });
     await p.connect();
     return p;
   })();
-  await (await producer).send({ topic: topicName, messages });
+  return (await producer).send({ topic: topicName, messages });
+}
+
+const defaultPartitioner = Partitioners.DefaultPartitioner();
+
+/** The partition kafkajs's default partitioner (murmur2, as the apps' producers use) picks for a key. */
+export function partitionOf(key: string, partitions: number): number {
+  const partitionMetadata = Array.from({ length: partitions }, (_, i) => ({ partitionErrorCode: 0, partitionId: i, leader: 0, replicas: [0], isr: [0] }));
+  return defaultPartitioner({ topic: 'any', partitionMetadata, message: { key, value: null } });
+}
+
+/** How many partitions a topic has. */
+export async function partitionCount(topicName: string): Promise<number> {
+  const admin = testKafka().admin();
+  await admin.connect();
+  try {
+    return (await admin.fetchTopicOffsets(topicName)).length;
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/** The offset a consumer group has committed per partition of a topic (-1: none yet). */
+export async function committedOffsets(groupId: string, topicName: string): Promise<Map<number, number>> {
+  const admin = testKafka().admin();
+  await admin.connect();
+  try {
+    const [offsets] = await admin.fetchOffsets({ groupId, topics: [topicName] });
+    return new Map((offsets?.partitions ?? []).map((p) => [p.partition, Number(p.offset)]));
+  } finally {
+    await admin.disconnect();
+  }
 }
 
 export async function closeKafka(): Promise<void> {
@@ -54,6 +89,8 @@ export async function findRecord<T>(topicName: string, found: (key: string | nul
 
 export interface RawRecord {
   topic: string;
+  partition: number;
+  offset: number;
   key: string | null;
   value: string | null;
 }
@@ -80,7 +117,7 @@ export async function readToEnd(topics: string[]): Promise<RawRecord[]> {
       if (done()) return resolve();
       void consumer.run({
         eachBatch: async ({ batch }) => {
-          for (const m of batch.messages) records.push({ topic: batch.topic, key: m.key?.toString() ?? null, value: m.value?.toString() ?? null });
+          for (const m of batch.messages) records.push({ topic: batch.topic, partition: batch.partition, offset: Number(m.offset), key: m.key?.toString() ?? null, value: m.value?.toString() ?? null });
           seen.set(`${batch.topic}:${batch.partition}`, Number(batch.lastOffset()) + 1);
           if (done()) resolve();
         },
