@@ -11,7 +11,7 @@ module.exports = {
     {
       displayName: 'unit',
       testEnvironment: 'node',
-      roots: ['<rootDir>/apps', '<rootDir>/libs'],
+      roots: ['<rootDir>/apps', '<rootDir>/libs', '<rootDir>/deploy'],
       testMatch: ['**/*.spec.ts'],
       moduleNameMapper,
       transform,

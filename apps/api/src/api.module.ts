@@ -1,11 +1,13 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { APP_FILTER } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import type { HookstreamConfig } from '@app/config';
 import { AuditRepository, Database, PersistenceModule, StatusRepository } from '@app/persistence';
-import { CONFIG, PlatformModule } from '@app/platform';
-import { SecretBox } from '@app/security';
+import { PlatformModule } from '@app/platform';
 import { SubscriptionsModule } from '@app/subscriptions';
+import { AccessGuard } from './access/access.guard';
+import { Authenticator } from './access/authenticator';
 import { AuditController } from './audit/audit.controller';
+import { AuditInterceptor } from './audit/audit.interceptor';
 import { AuditService } from './audit/audit.service';
 import { HttpExceptionFilter } from './common/http-exception.filter';
 import { EventsController } from './events/events.controller';
@@ -27,7 +29,9 @@ export class ApiModule {
       controllers: [StatusController, WebhooksController, EventsController, AuditController, HealthController],
       providers: [
         { provide: APP_FILTER, useClass: HttpExceptionFilter },
-        { provide: SecretBox, useFactory: (c: HookstreamConfig) => new SecretBox(c.encryptionKey, c.previousEncryptionKeys), inject: [CONFIG] },
+        { provide: APP_GUARD, useClass: AccessGuard },
+        { provide: APP_INTERCEPTOR, useClass: AuditInterceptor },
+        Authenticator,
         { provide: StatusRepository, useFactory: (db: Database) => new StatusRepository(db), inject: [Database] },
         { provide: AuditRepository, useFactory: (db: Database) => new AuditRepository(db), inject: [Database] },
         AuditService,

@@ -25,7 +25,7 @@ export class DispatcherModule {
       imports: [PlatformModule.forApp('dispatcher', config), SubscriptionsModule],
       providers: [
         ...deliveryClientProviders,
-        { provide: RequestBuilder, useFactory: (c: HookstreamConfig) => new RequestBuilder(new SecretBox(c.encryptionKey, c.previousEncryptionKeys)), inject: [CONFIG] },
+        { provide: RequestBuilder, useFactory: (box: SecretBox) => new RequestBuilder(box), inject: [SecretBox] },
         { provide: DeliveryMetrics, useFactory: (r: Registry) => new DeliveryMetrics(r), inject: [METRICS_REGISTRY] },
         {
           provide: IdempotencyStore,

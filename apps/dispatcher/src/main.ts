@@ -1,5 +1,17 @@
 import 'reflect-metadata';
-import { runWorker } from '@app/platform';
+import { runApp } from '@app/platform';
+import { SubscriptionIndex } from '@app/subscriptions';
 import { DispatcherModule } from './dispatcher.module';
 
-void runWorker('dispatcher', (config) => DispatcherModule.forConfig(config), (c) => c.DISPATCHER_PORT);
+runApp({
+  name: 'dispatcher',
+  module: (config) => DispatcherModule.forConfig(config),
+  run: {
+    kind: 'worker',
+    port: (c) => c.DISPATCHER_PORT,
+    checks: (app) => {
+      const index = app.get(SubscriptionIndex);
+      return { subscriptions: async () => (index.unusableCount > 0 ? 'degraded' : 'up') };
+    },
+  },
+});

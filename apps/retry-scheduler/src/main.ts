@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { runWorker } from '@app/platform';
+import { runApp } from '@app/platform';
 import { RetrySchedulerModule } from './retry-scheduler.module';
 
-void runWorker('retry-scheduler', (config) => RetrySchedulerModule.forConfig(config), (c) => c.RETRY_SCHEDULER_PORT);
+runApp({ name: 'retry-scheduler', module: (config) => RetrySchedulerModule.forConfig(config), run: { kind: 'worker', port: (c) => c.RETRY_SCHEDULER_PORT } });

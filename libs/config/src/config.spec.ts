@@ -16,6 +16,8 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ ...base, RETRY_MAX: 'lots' })).toThrow(/Invalid environment variables: RETRY_MAX/);
     expect(() => loadConfig({ ...base, ALLOW_INSECURE_HTTP: 'yes' })).toThrow(/ALLOW_INSECURE_HTTP must be true or false/);
     expect(() => loadConfig({ ...base, ENCRYPTION_KEY: 'c2hvcnQ=' })).toThrow(/ENCRYPTION_KEY must be 32 bytes/);
+    expect(() => loadConfig({ ...base, API_ALLOWED_CIDRS: '10.0.0.0/8, 300.1.1.1/8' })).toThrow(/API_ALLOWED_CIDRS "300.1.1.1\/8" is not a CIDR range/);
+    expect(() => loadConfig({ ...base, TRUST_PROXY: 'proxy.local' })).toThrow(/TRUST_PROXY "proxy.local" is not a CIDR range/);
   });
 
   it('refuses development defaults in production', () => {

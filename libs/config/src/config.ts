@@ -77,3 +77,6 @@ function developmentKey(dataDir: string): Buffer {
 export function retryDelayMs(policy: RetryPolicy, n: number): number {
   return Math.round(policy.baseMs * Math.pow(policy.multiplier, n - 1));
 }
+
+/** Injection token of the app's validated config. */
+export const CONFIG = Symbol('CONFIG');

@@ -1,3 +1,4 @@
+import * as ipaddr from 'ipaddr.js';
 import { z } from 'zod';
 
 const bool = (fallback: boolean) =>
@@ -20,6 +21,22 @@ const list = (fallback: string) =>
         .filter((s) => s.length > 0),
     );
 
+const isCidr = (c: string) => {
+  try {
+    if (c.includes('/')) ipaddr.parseCIDR(c);
+    else ipaddr.parse(c);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+const cidrs = (fallback: string) =>
+  list(fallback).superRefine((values, ctx) => {
+    const bad = values.find((c) => !isCidr(c));
+    if (bad !== undefined) ctx.addIssue({ code: 'custom', message: `"${bad}" is not a CIDR range (e.g. 10.0.0.0/8 or ::1/128)` });
+  });
+
 /** Every environment variable hookstream reads, with its default. The README's configuration table mirrors this. */
 export const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -41,8 +58,8 @@ export const envSchema = z.object({
     .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
     .default('postgres://postgres@127.0.0.1:5432/hookstream'),
   API_KEYS: list(''),
-  API_ALLOWED_CIDRS: list('127.0.0.1/32,::1/128'),
-  TRUST_PROXY: list(''),
+  API_ALLOWED_CIDRS: cidrs('127.0.0.1/32,::1/128'),
+  TRUST_PROXY: cidrs(''),
   DELIVERY_TIMEOUT_MS: int(10000, 1, 300000),
   DELIVERY_CONCURRENCY: int(256, 1, 10000),
   DELIVERY_CLIENT: z.enum(['got', 'undici'], { message: 'must be got or undici' }).default('undici'),

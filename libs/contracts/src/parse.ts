@@ -22,7 +22,3 @@ export function describeIssues(error: z.ZodError): string {
     .map((i) => (i.path.length > 0 ? `${i.path.join('.')}: ${i.message}` : i.message))
     .join('; ');
 }
-
-export function encodeRecord(value: unknown): Buffer {
-  return Buffer.from(JSON.stringify(value), 'utf8');
-}

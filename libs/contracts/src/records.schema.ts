@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { eventIdSchema, eventTypeSchema, webhookEventSchema } from './event.schema';
+import { ATTEMPT_OUTCOMES } from './status';
 
 /** Envelope fields every internal record carries: its kind and schema version. */
 const record = <K extends string, S extends z.ZodRawShape>(kind: K, shape: S) =>
@@ -33,7 +34,7 @@ export const dispatchRecordSchema = record('dispatch', {
 });
 export type DispatchRecord = z.infer<typeof dispatchRecordSchema>;
 
-export const attemptOutcomeSchema = z.enum(['delivered', 'failed']);
+export const attemptOutcomeSchema = z.enum(ATTEMPT_OUTCOMES);
 export type AttemptOutcome = z.infer<typeof attemptOutcomeSchema>;
 
 /** `<prefix>.attempts`: one per HTTP try (or per try that could not be made). */
@@ -69,7 +70,9 @@ export const invalidEventRecordSchema = record('invalid-event', {
   reason: z.string(),
   source: z.object({ topic: z.string(), partition: z.number().int(), offset: z.string() }),
   key: z.string().nullable(),
+  /** The refused value as text, cut to its first 16 KiB. */
   value: z.string().nullable(),
+  value_truncated: z.boolean().default(false),
   at: iso,
 });
 export type InvalidEventRecord = z.infer<typeof invalidEventRecordSchema>;
@@ -85,6 +88,8 @@ export const auditRecordSchema = record('audit', {
   duration_ms: z.number().int().min(0),
   subscription_id: z.string().nullable(),
   event_id: z.string().nullable(),
+  /** The tenant the call concerned (the caller's, or the one it named); null for calls outside tenants. */
+  tenant_id: z.string().nullable().default(null),
 });
 export type AuditRecord = z.infer<typeof auditRecordSchema>;
 

@@ -1,7 +1,7 @@
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import type { Got, RequestError } from 'got' with { 'resolution-mode': 'import' };
-import { ClientOptions, DeliveryHttpClient, describeFailure, HttpAttemptResult, HttpRequest, parseRetryAfter } from './http-client';
+import { ClientOptions, DeliveryHttpClient, HttpAttemptResult, HttpRequest, noResponse, parseRetryAfter } from './http-client';
 import { refusedLiteralTarget, TargetRules, targetLookup } from './target-guard';
 
 /**
@@ -38,7 +38,7 @@ export class GotDeliveryClient implements DeliveryHttpClient {
   async post(request: HttpRequest): Promise<HttpAttemptResult> {
     const started = performance.now();
     const refused = refusedLiteralTarget(request.url, this.rules);
-    if (refused) return { statusCode: null, error: refused, durationMs: 0, retryAfterMs: null };
+    if (refused) return noResponse('ForbiddenTargetError', 'EFORBIDDENTARGET', refused, 0);
     try {
       const res = await this.got.post(request.url, { headers: request.headers, body: request.body });
       const durationMs = Math.round(performance.now() - started);
@@ -50,7 +50,8 @@ export class GotDeliveryClient implements DeliveryHttpClient {
         retryAfterMs: res.statusCode === 429 || res.statusCode === 503 ? parseRetryAfter(res.headers['retry-after']) : null,
       };
     } catch (e) {
-      return { statusCode: null, error: describeError(e as RequestError), durationMs: Math.round(performance.now() - started), retryAfterMs: null };
+      const err = e as RequestError;
+      return noResponse(err.name, err.code ?? (err.cause as NodeJS.ErrnoException | undefined)?.code, err.message, Math.round(performance.now() - started));
     }
   }
 
@@ -58,8 +59,4 @@ export class GotDeliveryClient implements DeliveryHttpClient {
     this.agents.http.destroy();
     this.agents.https.destroy();
   }
-}
-
-function describeError(e: RequestError): string {
-  return describeFailure(e.name, e.code ?? (e.cause as NodeJS.ErrnoException | undefined)?.code, e.message);
 }

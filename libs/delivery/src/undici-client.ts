@@ -1,6 +1,6 @@
 import { isIP } from 'node:net';
 import { Agent, buildConnector, request } from 'undici';
-import { ClientOptions, DeliveryHttpClient, describeFailure, HttpAttemptResult, HttpRequest, parseRetryAfter } from './http-client';
+import { ClientOptions, DeliveryHttpClient, HttpAttemptResult, HttpRequest, noResponse, parseRetryAfter } from './http-client';
 import { targetLookup } from './target-guard';
 
 /**
@@ -50,7 +50,7 @@ export class UndiciDeliveryClient implements DeliveryHttpClient {
     } catch (e) {
       const err = e as Error & { code?: string; cause?: { code?: string; message?: string } };
       const code = err.code && err.code !== 'UND_ERR_CONNECT' ? err.code : (err.cause?.code ?? err.code);
-      return { statusCode: null, error: describeFailure(err.name, code, err.cause?.message ?? err.message), durationMs: Math.round(performance.now() - started), retryAfterMs: null };
+      return noResponse(err.name, code, err.cause?.message ?? err.message, Math.round(performance.now() - started));
     }
   }
 

@@ -44,7 +44,10 @@ export class BatchConsumer {
   private readonly consumer: Consumer;
   private readonly progress = new Map<string, PartitionProgress>();
   private readonly lastCommitted = new Map<string, number>();
+  /** Units doing work now (at most `concurrency`). */
   private running = 0;
+  /** Units waiting to try again after a failure: they hold no slot, but count against taking new work. */
+  private backingOff = 0;
   private waiters: Array<() => void> = [];
   private commitTimer?: NodeJS.Timeout;
   private stopping = false;
@@ -110,7 +113,7 @@ export class BatchConsumer {
     const fresh = batch.messages.filter((m) => !progress.seen(Number(m.offset)));
     const units = this.options.unit === 'batch' ? (fresh.length > 0 ? [fresh] : []) : fresh.map((m) => [m]);
     for (const messages of units) {
-      while (this.running >= this.options.concurrency && !this.stopping) {
+      while (this.full() && !this.stopping) {
         await new Promise<void>((r) => this.waiters.push(r));
         await payload.heartbeat();
       }
@@ -119,8 +122,7 @@ export class BatchConsumer {
       this.running++;
       void this.runUnit(messages, { topic: batch.topic, partition: batch.partition }).then((finished) => {
         unit.done = finished;
-        this.running--;
-        this.waiters.shift()?.();
+        this.release();
       });
       payload.resolveOffset(messages[messages.length - 1]!.offset);
     }
@@ -128,7 +130,29 @@ export class BatchConsumer {
     await payload.heartbeat();
   }
 
-  /** True when the unit's work is done (or skipped as non-retryable); false when abandoned at shutdown. */
+  /**
+   * No new unit starts while every slot works, nor while as many units again wait to retry: failing units do
+   * not hold the slots healthy work needs, yet memory stays bounded when everything fails (Kafka down).
+   */
+  private full(): boolean {
+    return this.running >= this.options.concurrency || this.running + this.backingOff >= 2 * this.options.concurrency;
+  }
+
+  private release(): void {
+    this.running--;
+    this.waiters.shift()?.();
+  }
+
+  /** Takes a slot again for a unit that waited to retry. */
+  private async reacquire(): Promise<void> {
+    while (this.running >= this.options.concurrency && !this.stopping) await new Promise<void>((r) => this.waiters.push(r));
+    this.running++;
+  }
+
+  /**
+   * True when the unit's work is done (or skipped as non-retryable); false when abandoned at shutdown. A
+   * failed unit gives its slot back while it waits to try again.
+   */
   private async runUnit(messages: KafkaMessage[], ctx: MessageContext): Promise<boolean> {
     for (let attempt = 0; ; attempt++) {
       try {
@@ -143,7 +167,12 @@ export class BatchConsumer {
         }
         if (this.stopping) return false;
         this.logger.warn({ ...where, 'error.message': err.message, attempt }, 'work failed; retrying');
+        this.release();
+        this.backingOff++;
         await new Promise((r) => setTimeout(r, Math.min(5000, 100 * 2 ** Math.min(attempt, 6))));
+        this.backingOff--;
+        await this.reacquire();
+        if (this.stopping) return false;
       }
     }
   }

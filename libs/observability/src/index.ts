@@ -1,3 +1,5 @@
 export * from './logger';
 export * from './metrics';
 export * from './ops-server';
+export * from './guarded';
+export * from './tokens';

@@ -1,7 +1,16 @@
 import { createServer, Server } from 'node:http';
 import { Registry } from 'prom-client';
 
-export type HealthCheck = () => Promise<Record<string, 'up' | 'down'>>;
+/** `degraded`: working, but something needs an operator (e.g. subscriptions whose secrets cannot be opened). */
+export type CheckState = 'up' | 'down' | 'degraded';
+export type HealthCheck = () => Promise<Record<string, CheckState>>;
+
+/** 200 `ok` when every check is up, 200 `degraded` when some are degraded and none down, else 503. */
+export function healthAnswer(checks: Record<string, CheckState>): { code: number; body: { status: 'ok' | 'degraded' | 'unavailable'; checks: Record<string, CheckState> } } {
+  const states = Object.values(checks);
+  if (states.includes('down')) return { code: 503, body: { status: 'unavailable', checks } };
+  return { code: 200, body: { status: states.includes('degraded') ? 'degraded' : 'ok', checks } };
+}
 
 /** `/health` and `/metrics` for the worker apps (the API serves both through its own routes). */
 export async function startOpsServer(port: number, registry: Registry, health: HealthCheck, host = '127.0.0.1'): Promise<Server> {
@@ -18,8 +27,8 @@ export async function startOpsServer(port: number, registry: Registry, health: H
     } else if (req.method === 'GET' && req.url === '/health') {
       health().then(
         (checks) => {
-          const up = Object.values(checks).every((v) => v === 'up');
-          send(up ? 200 : 503, 'application/json', JSON.stringify({ status: up ? 'ok' : 'unavailable', checks }));
+          const { code, body } = healthAnswer(checks);
+          send(code, 'application/json', JSON.stringify(body));
         },
         (e: Error) => send(503, 'application/json', JSON.stringify({ status: 'unavailable', error: e.message })),
       );

@@ -14,6 +14,18 @@ export function isDatabaseUnavailable(e: unknown): boolean {
   return /Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(err?.message ?? '');
 }
 
+/**
+ * Whether trying the same statement again can succeed: Postgres unreachable, or a conflict between
+ * transactions (class 40: serialization failure, deadlock), resources short (53) or an operator stopping
+ * the server (57). Anything else (a value Postgres refuses, a broken constraint) fails again the same way.
+ */
+export function isTransientDatabaseError(e: unknown): boolean {
+  if (isDatabaseUnavailable(e)) return true;
+  const err = e as { code?: string; driverError?: { code?: string } } | null;
+  const code = err?.code ?? err?.driverError?.code ?? '';
+  return /^(40|53|57)/.test(code);
+}
+
 type Log = { warn: (o: object, m: string) => void; info: (o: object, m: string) => void };
 
 /**

@@ -1,6 +1,13 @@
-import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { Column, Entity, Index, PrimaryColumn, PrimaryGeneratedColumn, Unique } from 'typeorm';
+import type { AttemptOutcomeName, DeliveryStatus } from '@app/contracts';
 
-/** Read model of subscriptions (secrets and passwords stay sealed). */
+/*
+ * The read model, declared once. Migrations create exactly these tables (a test runs them on an empty
+ * database and requires TypeORM to find nothing to change), and the projector's statements take their
+ * table and column names from here (bulkUpsert).
+ */
+
+/** Subscriptions (secrets and passwords stay sealed). */
 @Entity('subscriptions')
 export class SubscriptionRow {
   @PrimaryColumn('text') id!: string;
@@ -22,17 +29,18 @@ export class EventRow {
   @Column('text') type!: string;
   @Column('jsonb', { nullable: true }) data!: Record<string, unknown> | null;
   @Column('timestamptz', { name: 'occurred_at', nullable: true }) occurredAt!: Date | null;
-  @Column('timestamptz', { name: 'accepted_at' }) acceptedAt!: Date;
+  @Column('timestamptz', { name: 'accepted_at', default: () => 'now()' }) acceptedAt!: Date;
   /** Null until the dispatcher decided the fan-out; then the number of matched subscriptions. */
   @Column('int', { name: 'subscriber_count', nullable: true }) subscriberCount!: number | null;
 }
 
 @Entity('deliveries')
+@Index('deliveries_failed', ['eventId'], { where: `status = 'failed'` })
 export class DeliveryRow {
   @PrimaryColumn('text', { name: 'event_id' }) eventId!: string;
   @PrimaryColumn('text', { name: 'subscription_id' }) subscriptionId!: string;
   @Column('text') url!: string;
-  @Column('text') status!: 'pending' | 'retrying' | 'delivered' | 'failed';
+  @Column('text') status!: DeliveryStatus;
   @Column('int') attempts!: number;
   @Column('timestamptz', { name: 'last_attempt_at', nullable: true }) lastAttemptAt!: Date | null;
   @Column('int', { name: 'last_status_code', nullable: true }) lastStatusCode!: number | null;
@@ -50,13 +58,15 @@ export class AttemptRow {
   @Column('int', { name: 'duration_ms' }) durationMs!: number;
   @Column('int', { name: 'status_code', nullable: true }) statusCode!: number | null;
   @Column('text', { nullable: true }) error!: string | null;
-  @Column('text') outcome!: 'delivered' | 'failed';
+  @Column('text') outcome!: AttemptOutcomeName;
 }
 
 /** The audit log: API calls (from the audit topic) and delivery attempts (from the attempts topic). */
 @Entity('audit_log')
+@Unique('audit_log_source_key', ['source'])
+@Index('audit_log_at', ['at', 'id'])
 export class AuditRow {
-  @PrimaryColumn('bigint') id!: string;
+  @PrimaryGeneratedColumn('increment', { type: 'bigint' }) id!: string;
   /** topic:partition:offset of the record it was folded from, so a replay adds nothing twice. */
   @Column('text') source!: string;
   @Column('timestamptz') at!: Date;

@@ -1,7 +1,6 @@
 import { Global, Inject, Injectable, Module, OnApplicationShutdown } from '@nestjs/common';
-import type { HookstreamConfig } from '@app/config';
-import type { Logger } from '@app/observability';
-import { CONFIG, LOGGER } from '@app/platform';
+import { CONFIG, HookstreamConfig } from '@app/config';
+import { Logger, LOGGER } from '@app/observability';
 import { Database } from './database';
 
 @Injectable()

@@ -1,9 +1,11 @@
 import { DynamicModule, Global, Inject, Injectable, Module, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import type { Kafka } from 'kafkajs';
 import type { HookstreamConfig } from '@app/config';
-import { topicsFor } from '@app/contracts';
+import { RecordWriter, Topics, topicsFor } from '@app/contracts';
 import { createKafka, Publisher } from '@app/kafka';
 import { consumerLagGauge, createLogger, createRegistry } from '@app/observability';
+import { SecretBox } from '@app/security';
+import { WorkerPlatform } from './consumer-worker';
 import { APP_NAME, CONFIG, CONSUMER_LAG, KAFKA, LOGGER, METRICS_REGISTRY, TOPICS } from './tokens';
 
 /** Connects the app's one producer at start and closes it last at shutdown. */
@@ -36,9 +38,12 @@ export class PlatformModule {
         { provide: CONSUMER_LAG, useValue: consumerLagGauge(registry) },
         { provide: KAFKA, useFactory: () => createKafka({ brokers: config.KAFKA_BROKERS, clientId: `hookstream-${app}` }, logger) },
         { provide: Publisher, useFactory: (kafka: Kafka) => new Publisher(kafka), inject: [KAFKA] },
+        { provide: SecretBox, useValue: new SecretBox(config.encryptionKey, config.previousEncryptionKeys) },
+        { provide: RecordWriter, useFactory: (topics: Topics) => new RecordWriter(topics), inject: [TOPICS] },
         PublisherLifecycle,
+        WorkerPlatform,
       ],
-      exports: [APP_NAME, CONFIG, LOGGER, TOPICS, METRICS_REGISTRY, CONSUMER_LAG, KAFKA, Publisher],
+      exports: [APP_NAME, CONFIG, LOGGER, TOPICS, METRICS_REGISTRY, CONSUMER_LAG, KAFKA, Publisher, RecordWriter, SecretBox, WorkerPlatform],
     };
   }
 }

@@ -1,9 +1,8 @@
 /** Injection tokens for the outside systems every app talks to, so services can be tested with them mocked. */
-export const CONFIG = Symbol('CONFIG');
-export const LOGGER = Symbol('LOGGER');
+export { CONFIG } from '@app/config';
+export { LOGGER, METRICS_REGISTRY } from '@app/observability';
 export const KAFKA = Symbol('KAFKA');
 export const TOPICS = Symbol('TOPICS');
-export const METRICS_REGISTRY = Symbol('METRICS_REGISTRY');
 export const APP_NAME = Symbol('APP_NAME');
 /** Gauge of consumer lag per group, topic and partition (`hookstream_consumer_lag`). */
 export const CONSUMER_LAG = Symbol('CONSUMER_LAG');

@@ -7,12 +7,17 @@ import { matchesAny } from './event-filter';
 /** End-offset look-ups one index runs at once. */
 const MAX_SYNCS = 4;
 
+/** Says why a subscription cannot be used (e.g. its secret does not open with the configured keys), or null. */
+export type UsabilityCheck = (s: SubscriptionRecord) => string | null;
+
 /**
  * Every subscription, folded from the compacted subscriptions topic. The API reads it for
  * read-your-writes; the dispatcher matches events against it.
  */
 export class SubscriptionIndex {
   private readonly byId = new Map<string, SubscriptionRecord>();
+  /** Subscriptions the usability check refused, with the reason. */
+  private readonly unusable = new Map<string, string>();
   private readonly matchCache = new Map<string, SubscriptionRecord[]>();
   private readonly view: TopicView;
   private running: Array<{ startedAt: number; done: Promise<void> }> = [];
@@ -20,8 +25,28 @@ export class SubscriptionIndex {
   /** Start time of the latest finished sync: changes written before it are in the index. */
   private syncedAt = 0;
 
-  constructor(kafka: Kafka, topic: string, groupPrefix: string, private readonly logger: Logger) {
+  constructor(
+    kafka: Kafka,
+    topic: string,
+    groupPrefix: string,
+    private readonly logger: Logger,
+    private readonly check: UsabilityCheck = () => null,
+  ) {
     this.view = new TopicView(kafka, topic, (m) => this.apply(m), groupPrefix);
+  }
+
+  /** Subscriptions that cannot be used with this app's keys (their deliveries end `failed` with the reason). */
+  get unusableCount(): number {
+    return this.unusable.size;
+  }
+
+  /** Logs how many subscriptions cannot be used, once the index is loaded (start-up). */
+  reportUnusable(): void {
+    if (this.unusable.size === 0) return;
+    this.logger.error(
+      { 'subscription.unusable': this.unusable.size, 'subscription.ids': [...this.unusable.keys()].slice(0, 20) },
+      `${this.unusable.size} subscription(s) cannot be used with the configured keys; their deliveries fail until fixed`,
+    );
   }
 
   start(): Promise<void> {
@@ -91,6 +116,7 @@ export class SubscriptionIndex {
     this.matchCache.clear();
     if (message.value === null) {
       this.byId.delete(id);
+      this.unusable.delete(id);
       return;
     }
     const parsed = parseRecord(subscriptionRecordSchema, message.value);
@@ -99,5 +125,12 @@ export class SubscriptionIndex {
       return;
     }
     this.byId.set(id, parsed.value);
+    const problem = this.check(parsed.value);
+    if (problem === null) {
+      this.unusable.delete(id);
+    } else {
+      if (this.unusable.get(id) !== problem) this.logger.error({ 'subscription.id': id, 'error.message': problem }, 'subscription cannot be used; its deliveries will fail');
+      this.unusable.set(id, problem);
+    }
   }
 }

@@ -1,6 +1,6 @@
 import type { NextFunction, Request, Response } from 'express';
 
-/** Turns body-parser failures (too large, malformed JSON) into the API's JSON error shape. */
+/** Turns body-parser failures (too large, malformed JSON, unreadable encoding) into the API's JSON error shape. */
 export function bodyErrors(err: Error & { status?: number; type?: string }, _req: Request, res: Response, next: NextFunction): void {
   if (err.type === 'entity.too.large') {
     res.status(413).json({ statusCode: 413, error: 'Payload Too Large', message: 'request bodies may be at most 256 KiB' });

@@ -1,10 +1,10 @@
 import { Inject, Injectable, NotFoundException } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import type { HookstreamConfig } from '@app/config';
-import { DeliveryTask, encodeRecord, ProducerEvent, Topics } from '@app/contracts';
+import { deliveryTask, ProducerEvent, RecordWriter } from '@app/contracts';
 import { Publisher } from '@app/kafka';
 import { StatusRepository } from '@app/persistence';
-import { CONFIG, TOPICS } from '@app/platform';
+import { CONFIG } from '@app/platform';
 import { writeOrUnavailable } from '../common/kafka-write';
 
 export interface AttemptView {
@@ -21,8 +21,8 @@ export interface AttemptView {
 export class EventsService {
   constructor(
     @Inject(CONFIG) private readonly config: HookstreamConfig,
-    @Inject(TOPICS) private readonly topics: Topics,
     private readonly publisher: Publisher,
+    private readonly writer: RecordWriter,
     private readonly status: StatusRepository,
   ) {}
 
@@ -34,12 +34,7 @@ export class EventsService {
       data: body.data,
       timestamp: body.timestamp ?? new Date().toISOString(),
     };
-    await writeOrUnavailable(
-      this.publisher,
-      { topic: this.topics.events, key: event.id, value: encodeRecord(event) },
-      this.config.KAFKA_PUBLISH_TIMEOUT_MS,
-      'event',
-    );
+    await writeOrUnavailable(this.publisher, this.writer.event(event), this.config.KAFKA_PUBLISH_TIMEOUT_MS, 'event');
     return { id: event.id, status_url: `/webhooks/status?event_id=${encodeURIComponent(event.id)}` };
   }
 
@@ -62,18 +57,11 @@ export class EventsService {
     const [event, deliveries] = await Promise.all([this.status.findEvent(eventId), this.status.findDeliveries(eventId)]);
     if (!event || !event.data || !event.occurredAt) throw new NotFoundException(`no event with id "${eventId}"`);
     const failed = deliveries.filter((d) => d.status === 'failed');
-    const now = new Date().toISOString();
+    const now = new Date();
+    const webhookEvent = { id: event.id, type: event.type, timestamp: event.occurredAt.toISOString(), data: event.data };
     for (const d of failed) {
-      const task: DeliveryTask = {
-        kind: 'delivery',
-        version: 1,
-        event: { id: event.id, type: event.type, timestamp: event.occurredAt.toISOString(), data: event.data },
-        subscription_id: d.subscriptionId,
-        attempt: d.attempts + 1,
-        last_attempt: d.attempts + 1 + this.config.RETRY_MAX,
-        due_at: now,
-      };
-      await writeOrUnavailable(this.publisher, { topic: this.topics.deliveries, key: event.id, value: encodeRecord(task) }, this.config.KAFKA_PUBLISH_TIMEOUT_MS, 'retry');
+      const task = deliveryTask({ event: webhookEvent, subscriptionId: d.subscriptionId, attempt: d.attempts + 1, retryMax: this.config.RETRY_MAX, dueAt: now });
+      await writeOrUnavailable(this.publisher, this.writer.due(task), this.config.KAFKA_PUBLISH_TIMEOUT_MS, 'retry');
     }
     return { id: eventId, retried: failed.length };
   }

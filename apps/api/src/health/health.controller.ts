@@ -3,31 +3,41 @@ import { ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import type { Kafka } from 'kafkajs';
 import type { Registry } from 'prom-client';
+import { CheckState, healthAnswer } from '@app/observability';
 import { Database } from '@app/persistence';
+import { SubscriptionIndex } from '@app/subscriptions';
 import { KAFKA, kafkaHealth, METRICS_REGISTRY } from '@app/platform';
+import { AdminOnly, Public } from '../access/access.decorators';
 
 @ApiTags('operations')
 @Controller()
 export class HealthController {
-  private readonly kafka: () => Promise<'up' | 'down'>;
+  private readonly kafka: () => Promise<CheckState>;
 
   constructor(
     @Inject(KAFKA) kafka: Kafka,
     @Inject(METRICS_REGISTRY) private readonly registry: Registry,
     private readonly db: Database,
+    private readonly subscriptions: SubscriptionIndex,
   ) {
     this.kafka = kafkaHealth(kafka);
   }
 
-  /** Liveness and readiness: 200 when Kafka and Postgres answer, 503 naming what does not. */
+  /**
+   * Liveness and readiness: 200 when Kafka and Postgres answer, 503 naming what does not; `degraded` (still
+   * 200) when subscriptions exist whose secrets the configured keys cannot open.
+   */
   @Get('health')
+  @Public()
   async health(@Res() res: Response): Promise<void> {
     const [kafka, postgres] = await Promise.all([this.kafka(), this.db.health()]);
-    const up = kafka === 'up' && postgres === 'up';
-    res.status(up ? 200 : 503).json({ status: up ? 'ok' : 'unavailable', checks: { kafka, postgres } });
+    const subscriptions = this.subscriptions.unusableCount > 0 ? 'degraded' : 'up';
+    const { code, body } = healthAnswer({ kafka, postgres, subscriptions });
+    res.status(code).json(body);
   }
 
   @Get('metrics')
+  @AdminOnly()
   @Header('content-type', 'text/plain; version=0.0.4; charset=utf-8')
   metrics(): Promise<string> {
     return this.registry.metrics();

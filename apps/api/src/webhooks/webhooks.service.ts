@@ -1,10 +1,10 @@
-import { Inject, Injectable, NotFoundException } from '@nestjs/common';
+import { ConflictException, Inject, Injectable, NotFoundException } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import type { HookstreamConfig } from '@app/config';
-import { encodeRecord, SubscriptionRecord, Topics } from '@app/contracts';
+import { RecordWriter, SubscriptionRecord } from '@app/contracts';
 import { generateSecret } from '@app/delivery';
 import { Publisher } from '@app/kafka';
-import { CONFIG, TOPICS } from '@app/platform';
+import { CONFIG } from '@app/platform';
 import { SecretBox } from '@app/security';
 import { SubscriptionIndex } from '@app/subscriptions';
 import { writeOneOrUnavailable } from '../common/kafka-write';
@@ -20,8 +20,8 @@ import { assertAllowedTarget } from './target-policy';
 export class WebhooksService {
   constructor(
     @Inject(CONFIG) private readonly config: HookstreamConfig,
-    @Inject(TOPICS) private readonly topics: Topics,
     private readonly publisher: Publisher,
+    private readonly writer: RecordWriter,
     private readonly index: SubscriptionIndex,
     private readonly box: SecretBox,
   ) {}
@@ -107,21 +107,41 @@ export class WebhooksService {
     return s;
   }
 
-  /** Every write seals with the current ENCRYPTION_KEY, so touching a subscription completes a key rotation for it. */
+  /**
+   * Every write seals with the current ENCRYPTION_KEY, so touching a subscription completes a key rotation for
+   * it. Rotated-out secrets that no configured key opens are dropped (they cannot sign anything); a current
+   * secret or password that none opens is refused with what to do instead.
+   */
   private async write(id: string, record: SubscriptionRecord | null): Promise<void> {
     const sealed = record && {
       ...record,
-      secret_sealed: this.box.reseal(record.secret_sealed),
-      auth: record.auth && { ...record.auth, password_sealed: this.box.reseal(record.auth.password_sealed) },
-      previous_secrets: record.previous_secrets.map((p) => ({ ...p, secret_sealed: this.box.reseal(p.secret_sealed) })),
+      secret_sealed: this.resealOr409(record.secret_sealed, 'signing secret', 'rotate it with POST /webhooks/:id/secret/rotate'),
+      auth: record.auth && { ...record.auth, password_sealed: this.resealOr409(record.auth.password_sealed, 'basic-auth password', 'send "auth" again with the password') },
+      previous_secrets: record.previous_secrets.flatMap((p) => {
+        try {
+          return [{ ...p, secret_sealed: this.box.reseal(p.secret_sealed) }];
+        } catch {
+          return [];
+        }
+      }),
     };
     const meta = await writeOneOrUnavailable(
       this.publisher,
-      { topic: this.topics.subscriptions, key: id, value: sealed && encodeRecord(sealed) },
+      this.writer.subscription(id, sealed),
       this.config.KAFKA_PUBLISH_TIMEOUT_MS,
       'subscription change',
     );
     await this.index.waitFor(meta.partition, meta.baseOffset ?? meta.offset ?? '0');
+  }
+
+  private resealOr409(sealed: string, what: string, remedy: string): string {
+    try {
+      return this.box.reseal(sealed);
+    } catch {
+      throw new ConflictException(
+        `the subscription's ${what} cannot be opened with ENCRYPTION_KEY or ENCRYPTION_KEYS_PREVIOUS; ${remedy}, or configure the key it was sealed with`,
+      );
+    }
   }
 
   private policy() {

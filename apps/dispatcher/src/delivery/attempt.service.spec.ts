@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { loadConfig } from '@app/config';
-import { DeliveryTask, SubscriptionRecord, topicsFor } from '@app/contracts';
+import { DeliveryTask, RecordWriter, SubscriptionRecord, topicsFor } from '@app/contracts';
 import { DeliveryHttpClient, HttpAttemptResult, HttpRequest } from '@app/delivery';
 import { OutgoingRecord, Publisher } from '@app/kafka';
 import { createLogger, createRegistry, DeliveryMetrics } from '@app/observability';
@@ -43,14 +43,19 @@ function task(attempt: number, last = 3): DeliveryTask {
   };
 }
 
-function setup(result: HttpAttemptResult, subscription: SubscriptionRecord | null = sub()) {
+function setup(result: HttpAttemptResult, subscription: SubscriptionRecord | null = sub(), kafka = { down: false }) {
   const published: OutgoingRecord[] = [];
   const requests: HttpRequest[] = [];
   const client: DeliveryHttpClient = { post: async (r) => (requests.push(r), result), close: () => undefined };
-  const publisher = { publish: async (rs: OutgoingRecord[]) => void published.push(...rs) } as unknown as Publisher;
+  const publisher = {
+    publish: async (rs: OutgoingRecord[]) => {
+      if (kafka.down) throw new Error('kafka down');
+      published.push(...rs);
+    },
+  } as unknown as Publisher;
   const index = { get: () => subscription ?? undefined } as unknown as SubscriptionIndex;
   const logger = createLogger('spec', 'silent');
-  const service = new AttemptService(config, topics, logger, client, publisher, index, new RequestBuilder(box), new DeliveryMetrics(createRegistry('spec')));
+  const service = new AttemptService(config, topics, logger, client, publisher, new RecordWriter(topics), index, new RequestBuilder(box), new DeliveryMetrics(createRegistry('spec')));
   const decoded = () => published.map((r) => ({ topic: r.topic, key: r.key, value: JSON.parse(r.value!.toString()) as Record<string, unknown> }));
   return { service, requests, decoded };
 }
@@ -99,6 +104,28 @@ describe('AttemptService', () => {
     const records = decoded();
     expect(records.map((r) => r.topic)).toEqual([topics.attempts, topics.deadLetter]);
     expect(records[0]!.value).toMatchObject({ outcome: 'failed', error: 'the subscription was deleted', status_code: null });
+  });
+
+  it('ends a delivery at once, without a request, when the secret cannot be opened with the configured keys', async () => {
+    const otherKey = new SecretBox(randomBytes(32));
+    const { service, requests, decoded } = setup(ok, sub({ secret_sealed: otherKey.seal(`whsec_${randomBytes(32).toString('base64')}`) }));
+    await service.run(task(1));
+    expect(requests).toHaveLength(0);
+    const records = decoded();
+    expect(records.map((r) => r.topic)).toEqual([topics.attempts, topics.deadLetter]);
+    expect(records[0]!.value).toMatchObject({ outcome: 'failed', next_attempt_at: null, error: expect.stringMatching(/cannot be opened/) });
+  });
+
+  it('publishes the kept records when its unit runs again after Kafka refused them, without calling the endpoint twice', async () => {
+    const kafka = { down: true };
+    const { service, requests, decoded } = setup(ok, sub(), kafka);
+    await expect(service.run(task(1))).rejects.toThrow('kafka down');
+    kafka.down = false;
+    await service.run(task(1));
+    expect(requests).toHaveLength(1);
+    expect(decoded().map((r) => r.value.outcome)).toEqual(['delivered']);
+    await service.run(task(1));
+    expect(requests).toHaveLength(2);
   });
 
   it('uses the subscription as it is now (a changed URL) for a retry', async () => {

@@ -1,90 +1,74 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { HookstreamConfig } from '@app/config';
-import { AttemptRecord, DeliveryTask, encodeRecord, SubscriptionRecord, Topics } from '@app/contracts';
-import { DeliveryHttpClient, HttpAttemptResult } from '@app/delivery';
-import { OutgoingRecord, Publisher } from '@app/kafka';
+import { AttemptRecord, DeliveryTask, KafkaRecord, RecordWriter, SubscriptionRecord, Topics } from '@app/contracts';
+import { DeliveryHttpClient } from '@app/delivery';
+import { Publisher } from '@app/kafka';
 import { DeliveryMetrics, Logger } from '@app/observability';
 import { CONFIG, LOGGER, TOPICS } from '@app/platform';
 import { SubscriptionIndex } from '@app/subscriptions';
 import { DELIVERY_CLIENT } from '../tokens';
+import { AttemptOutcome, notSent, outcomeOf } from './attempt-outcome';
+import { attemptWrites } from './attempt-records';
 import { RequestBuilder } from './request-builder';
-import { nextStep } from './retry-plan';
+
+/** Attempts whose request was made but whose records are not on Kafka yet, at most this many kept. */
+const MAX_UNRECORDED = 10_000;
 
 /**
  * One delivery attempt as a pipeline: prepare the request → call the endpoint → record the attempt and
- * schedule what follows (a retry tier or the dead-letter topic). Resolves once every record is on Kafka.
+ * what follows (a retry tier or the dead-letter topic). Resolves once every record is on Kafka.
+ *
+ * A delivery is its own unit: when recording fails (Kafka unavailable) the records are kept, and the unit's
+ * next run publishes them instead of calling the endpoint again. What cannot succeed by trying again (a
+ * deleted or disabled subscription, a secret no configured key opens) ends the delivery `failed` at once.
  */
 @Injectable()
 export class AttemptService {
+  private readonly unrecorded = new Map<string, KafkaRecord[]>();
+
   constructor(
     @Inject(CONFIG) private readonly config: HookstreamConfig,
     @Inject(TOPICS) private readonly topics: Topics,
     @Inject(LOGGER) private readonly logger: Logger,
     @Inject(DELIVERY_CLIENT) private readonly client: DeliveryHttpClient,
     private readonly publisher: Publisher,
+    private readonly writer: RecordWriter,
     private readonly subscriptions: SubscriptionIndex,
     private readonly requests: RequestBuilder,
     private readonly metrics: DeliveryMetrics,
   ) {}
 
   async run(task: DeliveryTask): Promise<void> {
-    const sub = this.subscriptions.get(task.subscription_id);
-    const startedAt = new Date();
-    const result = sub ? await this.call(task, sub, startedAt) : refused('the subscription was deleted');
-    await this.publisher.publish(this.recordsFor(task, sub?.url ?? '', startedAt, result));
-  }
-
-  private async call(task: DeliveryTask, sub: SubscriptionRecord, at: Date): Promise<HttpAttemptResult> {
-    if (!sub.enabled) return refused('the subscription is disabled');
-    if (sub.url.startsWith('http:') && !this.config.ALLOW_INSECURE_HTTP) return refused('plain http targets are not allowed (ALLOW_INSECURE_HTTP=false)');
-    return this.client.post(this.requests.build(task.event, sub, at));
-  }
-
-  private recordsFor(task: DeliveryTask, url: string, startedAt: Date, result: HttpAttemptResult): OutgoingRecord[] {
-    const delivered = result.error === null;
-    const step = delivered ? null : nextStep(this.topics.retryTiers, task.attempt, task.last_attempt, result.retryAfterMs, new Date());
-    const retry = step?.kind === 'retry' && result.statusCode !== REFUSED ? step : null;
-    const attempt: AttemptRecord = {
-      kind: 'attempt',
-      version: 1,
-      event_id: task.event.id,
-      event_type: task.event.type,
-      subscription_id: task.subscription_id,
-      url,
-      attempt: task.attempt,
-      started_at: startedAt.toISOString(),
-      duration_ms: result.durationMs,
-      status_code: result.statusCode === REFUSED ? null : result.statusCode,
-      error: result.error,
-      outcome: delivered ? 'delivered' : 'failed',
-      next_attempt_at: retry ? retry.dueAt.toISOString() : null,
-    };
-    this.observe(attempt, startedAt, task);
-    const key = task.event.id;
-    const records: OutgoingRecord[] = [{ topic: this.topics.attempts, key, value: encodeRecord(attempt) }];
-    if (retry) {
-      const next: DeliveryTask = { ...task, attempt: task.attempt + 1, due_at: retry.dueAt.toISOString() };
-      records.push({ topic: retry.tier.topic, key, value: encodeRecord(next) });
-    } else if (!delivered) {
-      records.push({
-        topic: this.topics.deadLetter,
-        key,
-        value: encodeRecord({
-          kind: 'dead-letter',
-          version: 1,
-          event: task.event,
-          subscription_id: task.subscription_id,
-          attempts: task.attempt,
-          last_status_code: attempt.status_code,
-          last_error: result.error,
-          at: new Date().toISOString(),
-        }),
-      });
+    const key = `${task.event.id}\u0000${task.subscription_id}\u0000${task.attempt}`;
+    let records = this.unrecorded.get(key);
+    if (!records) {
+      const sub = this.subscriptions.get(task.subscription_id);
+      const startedAt = new Date();
+      const outcome = await this.attempt(task, sub, startedAt);
+      const writes = attemptWrites(this.writer, this.topics.retryTiers, task, sub?.url ?? '', startedAt, outcome, new Date());
+      this.observe(writes.attempt, outcome, task);
+      records = writes.records;
     }
-    return records;
+    try {
+      await this.publisher.publish(records);
+      this.unrecorded.delete(key);
+    } catch (e) {
+      if (this.unrecorded.size >= MAX_UNRECORDED) this.unrecorded.delete(this.unrecorded.keys().next().value!);
+      this.unrecorded.set(key, records);
+      throw e;
+    }
   }
 
-  private observe(a: AttemptRecord, startedAt: Date, task: DeliveryTask): void {
+  private async attempt(task: DeliveryTask, sub: SubscriptionRecord | undefined, at: Date): Promise<AttemptOutcome> {
+    if (!sub) return notSent('the subscription was deleted');
+    if (!sub.enabled) return notSent('the subscription is disabled');
+    if (sub.url.startsWith('http:') && !this.config.ALLOW_INSECURE_HTTP) return notSent('plain http targets are not allowed (ALLOW_INSECURE_HTTP=false)');
+    const request = this.requests.tryBuild(task.event, sub, at);
+    if (!request.ok) return notSent(request.reason);
+    return outcomeOf(await this.client.post(request.value));
+  }
+
+  private observe(a: AttemptRecord, outcome: AttemptOutcome, task: DeliveryTask): void {
     this.metrics.attempts.inc({ outcome: a.outcome });
     this.metrics.attemptDuration.observe({ outcome: a.outcome }, a.duration_ms / 1000);
     const fields = {
@@ -98,17 +82,11 @@ export class AttemptService {
       'event.duration': a.duration_ms * 1_000_000,
     };
     if (a.outcome === 'delivered') {
-      this.metrics.publishToDelivered.observe((startedAt.getTime() + a.duration_ms - Date.parse(task.event.timestamp)) / 1000);
+      this.metrics.publishToDelivered.observe((Date.parse(a.started_at) + a.duration_ms - Date.parse(task.event.timestamp)) / 1000);
       this.logger.info(fields, 'delivery attempt succeeded');
     } else {
-      this.logger.error({ ...fields, 'error.message': a.error, 'event.next_attempt_at': a.next_attempt_at ?? undefined }, 'delivery attempt failed');
+      const message = outcome.kind === 'not-sent' ? 'delivery not attempted; the delivery ends failed' : 'delivery attempt failed';
+      this.logger.error({ ...fields, 'error.message': a.error, 'event.next_attempt_at': a.next_attempt_at ?? undefined }, message);
     }
   }
-}
-
-/** Marks an attempt that was not made (no request sent): it fails at once and is not retried. */
-const REFUSED = -1;
-
-function refused(reason: string): HttpAttemptResult {
-  return { statusCode: REFUSED, error: reason, durationMs: 0, retryAfterMs: null };
 }

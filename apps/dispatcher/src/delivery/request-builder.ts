@@ -2,11 +2,25 @@ import type { SubscriptionRecord, WebhookEvent } from '@app/contracts';
 import { HttpRequest, signatureHeaders } from '@app/delivery';
 import type { SecretBox } from '@app/security';
 
-/** Turns an event and a subscription into the exact request a subscriber receives (SPEC: "What a subscriber receives"). */
+export type Built = { ok: true; value: HttpRequest } | { ok: false; reason: string };
+
+/** Turns an event and a subscription into the exact request a subscriber receives (signed, with its auth). */
 export class RequestBuilder {
   private readonly opened = new Map<string, string>();
 
   constructor(private readonly box: SecretBox) {}
+
+  /**
+   * The request, or why none can be made: a secret or password that no configured key opens is a fault of
+   * the subscription (or of the keys), not of this attempt, and trying again cannot fix it.
+   */
+  tryBuild(event: WebhookEvent, sub: SubscriptionRecord, at: Date): Built {
+    try {
+      return { ok: true, value: this.build(event, sub, at) };
+    } catch (e) {
+      return { ok: false, reason: `the subscription's signing secret or password cannot be opened: ${(e as Error).message}` };
+    }
+  }
 
   build(event: WebhookEvent, sub: SubscriptionRecord, at: Date): HttpRequest {
     const body = JSON.stringify({ id: event.id, type: event.type, timestamp: event.timestamp, data: event.data });

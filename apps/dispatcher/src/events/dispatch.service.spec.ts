@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { KafkaMessage } from 'kafkajs';
 import { loadConfig } from '@app/config';
-import { DeliveryTask, SubscriptionRecord, topicsFor } from '@app/contracts';
+import { DeliveryTask, RecordWriter, SubscriptionRecord, topicsFor } from '@app/contracts';
 import { OutgoingRecord, Publisher } from '@app/kafka';
 import { createLogger } from '@app/observability';
 import { SubscriptionIndex } from '@app/subscriptions';
@@ -24,7 +24,7 @@ function message(key: string | null, value: unknown, offset = '7'): KafkaMessage
   };
 }
 
-function setup(matching: Array<Pick<SubscriptionRecord, 'id' | 'url'>>, failAttempts = false) {
+function setup(matching: Array<Pick<SubscriptionRecord, 'id' | 'url'>>, failAttempts: boolean | ((t: DeliveryTask) => boolean) = false) {
   const published: OutgoingRecord[] = [];
   const tasks: DeliveryTask[] = [];
   const publisher = { publish: async (rs: OutgoingRecord[]) => void published.push(...rs) } as unknown as Publisher;
@@ -32,12 +32,12 @@ function setup(matching: Array<Pick<SubscriptionRecord, 'id' | 'url'>>, failAtte
   const attempts = {
     run: async (t: DeliveryTask) => {
       tasks.push(t);
-      if (failAttempts) throw new Error('kafka down');
+      if (typeof failAttempts === 'function' ? failAttempts(t) : failAttempts) throw new Error('kafka down');
     },
   } as unknown as AttemptService;
   const restorer = { ready: async () => undefined } as unknown as IdempotencyRestorer;
   const store = new IdempotencyStore(3600_000, 1000);
-  const service = new DispatchService(config, topics, createLogger('spec', 'silent'), publisher, index, store, restorer, attempts);
+  const service = new DispatchService(config, topics, createLogger('spec', 'silent'), publisher, new RecordWriter(topics), index, store, restorer, attempts);
   return { service, published, tasks };
 }
 
@@ -76,6 +76,31 @@ describe('DispatchService', () => {
     expect(published.every((r) => r.topic === topics.eventsInvalid)).toBe(true);
     expect(reasons[0]).toMatch(/not valid JSON/);
     expect(reasons[1]).toMatch(/must equal the event id/);
+  });
+
+  it('retries only the deliveries that failed to record, never calling again a subscription already recorded', async () => {
+    let bDown = true;
+    const { service, tasks } = setup(
+      [
+        { id: 'sub_a', url: 'https://a.example/h' },
+        { id: 'sub_b', url: 'https://b.example/h' },
+      ],
+      (t) => t.subscription_id === 'sub_b' && bDown,
+    );
+    await expect(service.handle(message('evt_9', event), 4)).rejects.toThrow('kafka down');
+    bDown = false;
+    await service.handle(message('evt_9', event), 4);
+    expect(tasks.map((t) => t.subscription_id)).toEqual(['sub_a', 'sub_b', 'sub_b']);
+  });
+
+  it('sets aside a record larger than 256 KiB with the reason, keeping only the head of its value', async () => {
+    const { service, published, tasks } = setup([{ id: 'sub_a', url: 'https://a.example/h' }]);
+    await service.handle(message('evt_big', { ...event, id: 'evt_big', data: { blob: 'x'.repeat(300 * 1024) } }), 1);
+    expect(tasks).toHaveLength(0);
+    const record = JSON.parse(published[0]!.value!.toString()) as { reason: string; value: string; value_truncated: boolean };
+    expect(record.reason).toMatch(/at most 262144 bytes/);
+    expect(record.value_truncated).toBe(true);
+    expect(record.value.length).toBe(16 * 1024);
   });
 
   it('forgets the id when its handling fails, so the retried record is not taken for a repeat', async () => {

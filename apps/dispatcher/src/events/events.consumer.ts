@@ -1,11 +1,6 @@
-import { Inject, Injectable } from '@nestjs/common';
-import type { Kafka } from 'kafkajs';
+import { Injectable } from '@nestjs/common';
 import type { HookstreamConfig } from '@app/config';
-import type { Topics } from '@app/contracts';
-import { BatchConsumer } from '@app/kafka';
-import type { Logger } from '@app/observability';
-import { CONFIG, CONSUMER_LAG, KAFKA, LOGGER, TOPICS, WorkerConsumer } from '@app/platform';
-import type { Gauge } from 'prom-client';
+import { ConsumerWorker, WorkerPlatform } from '@app/platform';
 import { DispatchService } from './dispatch.service';
 import { IdempotencyRestorer } from './idempotency-restorer';
 
@@ -13,40 +8,17 @@ export const eventsGroup = (config: HookstreamConfig) => `${config.KAFKA_TOPIC_P
 
 /** Consumes the events topic: each record is its own unit of work, many in parallel. */
 @Injectable()
-export class EventsConsumer implements WorkerConsumer {
-  private readonly consumer: BatchConsumer;
-
-  constructor(
-    @Inject(KAFKA) kafka: Kafka,
-    @Inject(CONFIG) config: HookstreamConfig,
-    @Inject(TOPICS) topics: Topics,
-    @Inject(LOGGER) logger: Logger,
-    @Inject(CONSUMER_LAG) lag: Gauge<'group' | 'topic' | 'partition'>,
-    dispatch: DispatchService,
-    restorer: IdempotencyRestorer,
-  ) {
+export class EventsConsumer extends ConsumerWorker {
+  constructor(platform: WorkerPlatform, dispatch: DispatchService, restorer: IdempotencyRestorer) {
+    const { config, topics } = platform;
     const all = Array.from({ length: config.KAFKA_PARTITIONS }, (_, i) => i);
-    this.consumer = new BatchConsumer(
-      kafka,
-      {
-        groupId: eventsGroup(config),
-        topics: [topics.events],
-        sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS,
-        lag,
-        unit: 'message',
-        concurrency: config.DELIVERY_CONCURRENCY,
-        handle: ([message], { partition }) => dispatch.handle(message!, partition),
-        onAssignment: (assignment) => restorer.onAssignment(assignment[topics.events] ?? [], all),
-      },
-      logger,
-    );
-  }
-
-  start(): Promise<void> {
-    return this.consumer.start();
-  }
-
-  stop(timeoutMs: number): Promise<void> {
-    return this.consumer.stop(timeoutMs);
+    super(platform, {
+      groupId: eventsGroup(config),
+      topics: [topics.events],
+      unit: 'message',
+      concurrency: config.DELIVERY_CONCURRENCY,
+      handle: ([message], { partition }) => dispatch.handle(message!, partition),
+      onAssignment: (assignment) => restorer.onAssignment(assignment[topics.events] ?? [], all),
+    });
   }
 }

@@ -10,8 +10,7 @@ describe('HeldPartition', () => {
 
   const record = (offset: number, dueInMs: number | null): HeldRecord => ({
     offset,
-    key: `k${offset}`,
-    value: Buffer.from(`v${offset}`),
+    task: null,
     dueAt: dueInMs === null ? null : new Date(1_000_000 + dueInMs).toISOString(),
   });
 

@@ -1,10 +1,10 @@
+import type { DeliveryTask } from '@app/contracts';
 import { waitMs } from './due-gate';
 
-/** A record of a tier partition, held in memory until due. `due_at` null: unreadable, passed over at its turn. */
+/** A record of a tier partition, held in memory until due. `task` null: unreadable, passed over at its turn. */
 export interface HeldRecord {
   offset: number;
-  key: string;
-  value: Buffer;
+  task: DeliveryTask | null;
   dueAt: string | null;
 }
 

@@ -1,10 +1,9 @@
-import { Inject, Injectable } from '@nestjs/common';
-import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
-import type { HookstreamConfig } from '@app/config';
-import { deliveryTaskSchema, parseRecord, Topics } from '@app/contracts';
+import { Injectable } from '@nestjs/common';
+import type { Consumer, EachBatchPayload } from 'kafkajs';
+import { deliveryTaskSchema, parseRecord, RecordWriter, Topics } from '@app/contracts';
 import { Publisher } from '@app/kafka';
 import type { Logger } from '@app/observability';
-import { CONFIG, CONSUMER_LAG, KAFKA, LOGGER, TOPICS, WorkerConsumer } from '@app/platform';
+import { WorkerConsumer, WorkerPlatform } from '@app/platform';
 import type { Gauge } from 'prom-client';
 import { HeldPartition, HeldRecord } from './held-partition';
 
@@ -32,14 +31,19 @@ export class TierConsumer implements WorkerConsumer {
   /** By `topic:partition`. */
   private readonly partitions = new Map<string, TierPartition>();
 
+  private readonly topics: Topics;
+  private readonly logger: Logger;
+  private readonly waiting: Gauge<'group' | 'topic' | 'partition'>;
+
   constructor(
-    @Inject(KAFKA) kafka: Kafka,
-    @Inject(CONFIG) config: HookstreamConfig,
-    @Inject(TOPICS) private readonly topics: Topics,
-    @Inject(LOGGER) private readonly logger: Logger,
-    @Inject(CONSUMER_LAG) private readonly waiting: Gauge<'group' | 'topic' | 'partition'>,
+    platform: WorkerPlatform,
     private readonly publisher: Publisher,
+    private readonly writer: RecordWriter,
   ) {
+    const { kafka, config } = platform;
+    this.topics = platform.topics;
+    this.logger = platform.logger;
+    this.waiting = platform.lag;
     this.groupId = `${config.KAFKA_TOPIC_PREFIX}.retry-scheduler`;
     this.consumer = kafka.consumer({
       groupId: this.groupId,
@@ -79,23 +83,23 @@ export class TierConsumer implements WorkerConsumer {
     let entry = this.partitions.get(key);
     if (!entry) this.partitions.set(key, (entry = { topic: batch.topic, partition: batch.partition, held: this.holdFor(batch.topic, batch.partition), end: 0 }));
     entry.end = Number(batch.highWatermark);
-    entry.held.add(batch.messages.map((m) => this.toHeld(batch.topic, m.offset, m.key, m.value)));
+    entry.held.add(batch.messages.map((m) => this.toHeld(batch.topic, m.offset, m.value)));
     if (batch.messages.length > 0) payload.resolveOffset(batch.lastOffset());
     this.report(entry);
     await payload.heartbeat();
   }
 
-  private toHeld(topic: string, offset: string, key: Buffer | null, value: Buffer | null): HeldRecord {
+  private toHeld(topic: string, offset: string, value: Buffer | null): HeldRecord {
     const task = parseRecord(deliveryTaskSchema, value);
     if (!task.ok) this.logger.error({ 'kafka.topic': topic, 'kafka.offset': offset, 'error.message': task.reason }, 'unreadable retry record skipped');
-    return { offset: Number(offset), key: key?.toString('utf8') ?? '', value: value ?? Buffer.alloc(0), dueAt: task.ok ? task.value.due_at : null };
+    return { offset: Number(offset), task: task.ok ? task.value : null, dueAt: task.ok ? task.value.due_at : null };
   }
 
   private holdFor(topic: string, partition: number): HeldPartition {
     const tp = [{ topic, partitions: [partition] }];
     const held: HeldPartition = new HeldPartition(
       {
-        forward: (records) => this.publisher.publish(records.map((r) => ({ topic: this.topics.deliveries, key: r.key, value: r.value }))),
+        forward: (records) => this.publisher.publish(records.flatMap((r) => (r.task ? [this.writer.due(r.task)] : []))),
         commit: async (next) => {
           await this.consumer.commitOffsets([{ topic, partition, offset: String(next) }]);
           const entry = this.partitions.get(`${topic}:${partition}`);

@@ -1,5 +1,5 @@
 import { GroupCommit } from '@app/kafka';
-import { emptyChanges, ProjectionChanges } from '@app/persistence';
+import { emptyChanges, mergeChanges, ProjectionChanges } from '@app/persistence';
 
 /**
  * Group commit for the read model: one transaction at a time, and every batch that arrives while one runs
@@ -10,20 +10,10 @@ export class ProjectionWriter {
   private readonly transactions: GroupCommit<ProjectionChanges>;
 
   constructor(apply: (changes: ProjectionChanges) => Promise<void>) {
-    this.transactions = new GroupCommit((batches) => apply(batches.reduce(merge, emptyChanges())));
+    this.transactions = new GroupCommit((batches) => apply(batches.reduce(mergeChanges, emptyChanges())));
   }
 
   write(changes: ProjectionChanges): Promise<void> {
     return this.transactions.add([changes]);
   }
-}
-
-function merge(into: ProjectionChanges, from: ProjectionChanges): ProjectionChanges {
-  into.audit.push(...from.audit);
-  into.subscriptions.push(...from.subscriptions);
-  into.deletedSubscriptions.push(...from.deletedSubscriptions);
-  into.events.push(...from.events);
-  into.dispatches.push(...from.dispatches);
-  into.attempts.push(...from.attempts);
-  return into;
 }

@@ -1,63 +1,45 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Kafka } from 'kafkajs';
-import type { HookstreamConfig } from '@app/config';
-import type { Topics } from '@app/contracts';
-import { BatchConsumer } from '@app/kafka';
 import type { Logger } from '@app/observability';
 import { Database, ProjectionRepository } from '@app/persistence';
-import { CONFIG, CONSUMER_LAG, KAFKA, LOGGER, TOPICS, WorkerConsumer } from '@app/platform';
-import type { Gauge } from 'prom-client';
+import { ConsumerWorker, WorkerPlatform } from '@app/platform';
 import { REBUILD } from '../tokens';
 import { ProjectionService } from './projection.service';
 
 /** One unit of work per fetched batch: the whole batch lands in one transaction before its offsets commit. */
 @Injectable()
-export class ProjectionConsumer implements WorkerConsumer {
-  private readonly consumer: BatchConsumer;
+export class ProjectionConsumer extends ConsumerWorker {
   private readonly groupId: string;
-  private readonly topicNames: string[];
+  private readonly logger: Logger;
 
   constructor(
-    @Inject(KAFKA) private readonly kafka: Kafka,
-    @Inject(CONFIG) config: HookstreamConfig,
-    @Inject(TOPICS) topics: Topics,
-    @Inject(LOGGER) private readonly logger: Logger,
-    @Inject(CONSUMER_LAG) lag: Gauge<'group' | 'topic' | 'partition'>,
+    private readonly platform: WorkerPlatform,
     @Inject(REBUILD) private readonly rebuild: boolean,
     private readonly db: Database,
     private readonly repository: ProjectionRepository,
     projection: ProjectionService,
   ) {
-    this.groupId = `${config.KAFKA_TOPIC_PREFIX}.status-projector`;
-    this.topicNames = [topics.subscriptions, topics.events, topics.dispatch, topics.attempts, topics.audit];
-    this.consumer = new BatchConsumer(
-      kafka,
-      {
-        groupId: this.groupId,
-        topics: this.topicNames,
-        sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS,
-        lag,
-        unit: 'batch',
-        // A fetch waits for 32 KiB or 250 ms: under load fewer, larger batches and transactions; when idle a
-        // record reaches the read model at most 250 ms later (status stays well within its one second).
-        minBytes: 32 * 1024,
-        maxWaitMs: 250,
-        // Batches in flight at once; the writer folds them into as few transactions as it can.
-        concurrency: 64,
-        handle: (messages, { topic, partition }) => projection.project(topic, partition, messages),
-      },
-      logger,
-    );
+    const { config, topics } = platform;
+    const groupId = `${config.KAFKA_TOPIC_PREFIX}.status-projector`;
+    super(platform, {
+      groupId,
+      topics: [topics.subscriptions, topics.events, topics.dispatch, topics.attempts, topics.audit],
+      unit: 'batch',
+      // A fetch waits for 32 KiB or 250 ms: under load fewer, larger batches and transactions; when idle a
+      // record reaches the read model at most 250 ms later (status stays well within its one second).
+      minBytes: 32 * 1024,
+      maxWaitMs: 250,
+      // Batches in flight at once; the writer folds them into as few transactions as it can.
+      concurrency: 64,
+      handle: (messages, { topic, partition }) => projection.project(topic, partition, messages),
+    });
+    this.groupId = groupId;
+    this.logger = platform.logger;
   }
 
-  async start(): Promise<void> {
+  override async start(): Promise<void> {
     await this.db.ready();
     if (this.rebuild) await this.rebuildFromScratch();
-    await this.consumer.start();
-  }
-
-  stop(timeoutMs: number): Promise<void> {
-    return this.consumer.stop(timeoutMs);
+    await super.start();
   }
 
   /**
@@ -65,7 +47,7 @@ export class ProjectionConsumer implements WorkerConsumer {
    * every topic from its earliest retained record. Refused while another projector is in the group.
    */
   private async rebuildFromScratch(): Promise<void> {
-    const admin = this.kafka.admin();
+    const admin = this.platform.kafka.admin();
     await admin.connect();
     try {
       const { groups } = await admin.describeGroups([this.groupId]);

@@ -12,11 +12,16 @@ import {
   Topics,
 } from '@app/contracts';
 import type { Logger } from '@app/observability';
-import { AuditEntry, emptyChanges, ProjectionChanges, ProjectionRepository } from '@app/persistence';
+import { AuditEntry, emptyChanges, isTransientDatabaseError, ProjectionChanges, ProjectionRepository } from '@app/persistence';
 import { LOGGER, TOPICS } from '@app/platform';
 import { ProjectionWriter } from './projection-writer';
 
-/** Folds batches of records into the read model; concurrent batches share transactions (group commit). */
+/**
+ * Folds batches of records into the read model; concurrent batches share transactions (group commit). A
+ * record Postgres refuses (a value it cannot store) must not stop its partition: when a batch fails for a
+ * reason other than Postgres being unreachable, its records are written one by one and the refused one is
+ * skipped with an error log naming it.
+ */
 @Injectable()
 export class ProjectionService {
   private readonly writer: ProjectionWriter;
@@ -24,14 +29,30 @@ export class ProjectionService {
   constructor(
     @Inject(TOPICS) private readonly topics: Topics,
     @Inject(LOGGER) private readonly logger: Logger,
-    repository: ProjectionRepository,
+    private readonly repository: ProjectionRepository,
   ) {
     this.writer = new ProjectionWriter((changes) => repository.apply(changes));
   }
 
   /** Resolves once the batch is committed to Postgres. */
-  project(topic: string, partition: number, messages: KafkaMessage[]): Promise<void> {
-    return this.writer.write(this.changesOf(topic, partition, messages));
+  async project(topic: string, partition: number, messages: KafkaMessage[]): Promise<void> {
+    try {
+      await this.writer.write(this.changesOf(topic, partition, messages));
+    } catch (e) {
+      if (isTransientDatabaseError(e)) throw e;
+      await this.oneByOne(topic, partition, messages);
+    }
+  }
+
+  private async oneByOne(topic: string, partition: number, messages: KafkaMessage[]): Promise<void> {
+    for (const m of messages) {
+      try {
+        await this.repository.apply(this.changesOf(topic, partition, [m]));
+      } catch (e) {
+        if (isTransientDatabaseError(e)) throw e;
+        this.logger.error({ 'kafka.topic': topic, 'kafka.partition': partition, 'kafka.offset': m.offset, 'error.message': (e as Error).message }, 'record refused by the read model; skipped');
+      }
+    }
   }
 
   changesOf(topic: string, partition: number, messages: KafkaMessage[]): ProjectionChanges {
