@@ -136,3 +136,34 @@ export async function allRecordsOfRun(): Promise<RawRecord[]> {
   const topics = (await admin.listTopics().finally(() => admin.disconnect())).filter((t) => t.startsWith(`${testEnv().prefix}.`));
   return readToEnd(topics);
 }
+
+/**
+ * Reads a topic from the beginning until a record was seen for every wanted id (`idOf` names a record's
+ * id, or undefined), or fails after `timeoutMs` naming the ids still missing.
+ */
+export async function collectRecords<T>(topicName: string, idOf: (value: T) => string | undefined, wanted: Set<string>, timeoutMs = 30000): Promise<Map<string, T>> {
+  const found = new Map<string, T>();
+  const consumer = testKafka().consumer({ groupId: `test-collect-${Date.now()}-${Math.random()}` });
+  await consumer.connect();
+  await consumer.subscribe({ topic: topicName, fromBeginning: true });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`${wanted.size - found.size} of ${wanted.size} records never reached ${topicName}: ${[...wanted].filter((w) => !found.has(w)).slice(0, 10).join(', ')}`)), timeoutMs);
+      void consumer.run({
+        eachMessage: async ({ message }) => {
+          if (!message.value) return;
+          const value = JSON.parse(message.value.toString()) as T;
+          const id = idOf(value);
+          if (id !== undefined && wanted.has(id)) found.set(id, value);
+          if (found.size === wanted.size) {
+            clearTimeout(timer);
+            resolve();
+          }
+        },
+      });
+    });
+  } finally {
+    await consumer.disconnect();
+  }
+  return found;
+}
