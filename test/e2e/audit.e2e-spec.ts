@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { api } from '../support/api';
 import { testEnv, uniqueId } from '../support/env';
 import { eventually } from '../support/eventually';
+import { startExtraApi } from '../support/extra-api';
 import { publish, statusOf, subscribe } from '../support/flows';
 import { Receiver } from '../support/receiver';
 
@@ -61,11 +62,38 @@ describe('audit log', () => {
         expect.objectContaining({ key_id: null, method: 'GET', path: '/webhooks', status: 401 }),
       ]),
     );
-    for (const c of calls) expect(c.client_ip).toMatch(/^(::ffff:)?127\.0\.0\.1$|^::1$/);
+    // Other files' calls fall in the same time window (some through a proxy with X-Forwarded-For): only this test's count.
+    for (const c of calls.filter((e) => e.status === 401 || e.event_id === id || e.subscription_id === sub.id)) expect(c.client_ip).toMatch(/^(::ffff:)?127\.0\.0\.1$|^::1$/);
     const attempt = entries.find((e) => e.kind === 'delivery.attempt' && e.event_id === id);
     expect(attempt).toMatchObject({ subscription_id: sub.id, status: 200, path: sub.url, detail: expect.objectContaining({ attempt: 1, outcome: 'delivered' }) });
     expect(JSON.stringify(entries)).not.toContain(key);
     expect(JSON.stringify(entries)).not.toContain('not-a-key');
+  });
+
+  it('records refused calls: 401 and 403 without a key id, 400 with it, each with client address, method, path and status', async () => {
+    const since = new Date(Date.now() - 1000).toISOString();
+    const keyId = `key_${createHash('sha256').update(testEnv().env.API_KEYS!).digest('hex').slice(0, 8)}`;
+    const tag = uniqueId('refused');
+    expect((await api('GET', `/webhooks/${tag}_401`, undefined, { key: 'not-a-key' })).status).toBe(401);
+    expect((await api('PATCH', `/webhooks/${tag}_400`, { url: 5 })).status).toBe(400);
+    const outsider = await startExtraApi({ API_ALLOWED_CIDRS: '192.0.2.0/24' });
+    let refused: Entry[];
+    try {
+      expect((await api('DELETE', `/webhooks/${tag}_403`, undefined, { baseUrl: outsider.url })).status).toBe(403);
+      // The outsider API writes its audit record after answering, so it runs until the record is read back.
+      refused = await eventually(async () => {
+        const mine = (await allSince(since)).filter((e) => e.path?.startsWith(`/webhooks/${tag}_`));
+        return mine.length >= 3 ? mine : undefined;
+      }, 'audit entries of the three refused calls');
+    } finally {
+      await outsider.stop();
+    }
+    expect(refused.sort((a, b) => (a.status ?? 0) - (b.status ?? 0))).toEqual([
+      expect.objectContaining({ kind: 'api.call', key_id: keyId, method: 'PATCH', path: `/webhooks/${tag}_400`, status: 400, subscription_id: `${tag}_400` }),
+      expect.objectContaining({ kind: 'api.call', key_id: null, method: 'GET', path: `/webhooks/${tag}_401`, status: 401, subscription_id: `${tag}_401` }),
+      expect.objectContaining({ kind: 'api.call', key_id: null, method: 'DELETE', path: `/webhooks/${tag}_403`, status: 403, subscription_id: `${tag}_403` }),
+    ]);
+    for (const e of refused) expect([e.status, e.client_ip]).toEqual([e.status, expect.stringMatching(/^(::ffff:)?127\.0\.0\.1$|^::1$/)]);
   });
 
   it('refuses a bad page request with a readable 400', async () => {

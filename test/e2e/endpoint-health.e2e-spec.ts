@@ -106,7 +106,7 @@ describe('endpoint health', () => {
     const recovered = await api<{ count: number }>('POST', `/webhooks/${sub.id}/recover`, { since });
     expect(recovered).toMatchObject({ status: 202, body: { count: 2 } });
     for (const id of ids) await statusOf(id, ['delivered']);
-    expect(receiver.requests.filter((r) => r.path === '/skip').map((r) => JSON.parse(r.body).data.n).sort()).toEqual([1, 2]);
+    expect(receiver.requests.filter((r) => r.path === '/skip').map((r) => (JSON.parse(r.body) as { data: { n: number } }).data.n).sort()).toEqual([1, 2]);
   });
 
   it('holds an endpoint to its rate limit and loses nothing', async () => {

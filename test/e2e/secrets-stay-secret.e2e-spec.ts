@@ -1,39 +1,43 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { Client } from 'pg';
 import { api } from '../support/api';
 import { testEnv, uniqueId } from '../support/env';
 import { eventually } from '../support/eventually';
 import { publish, statusOf, subscribe } from '../support/flows';
-import { testKafka } from '../support/kafka';
+import { allRecordsOfRun } from '../support/kafka';
 import { Receiver } from '../support/receiver';
+import { leakForms, openSealed, SEALED_ENVELOPE } from '../support/sealed';
 
-/** Every record of every topic of this run, as text (key and value). */
-async function allRecords(): Promise<string> {
-  const kafka = testKafka();
-  const admin = kafka.admin();
-  await admin.connect();
-  const topics = (await admin.listTopics()).filter((t) => t.startsWith(`${testEnv().prefix}.`));
-  const ends = new Map<string, number>();
-  for (const t of topics) for (const p of await admin.fetchTopicOffsets(t)) ends.set(`${t}:${p.partition}`, Number(p.high));
-  await admin.disconnect();
-  const consumer = kafka.consumer({ groupId: `secrets-scan-${Date.now()}` });
-  await consumer.connect();
-  await consumer.subscribe({ topics, fromBeginning: true });
-  const seen = new Map<string, number>();
-  const chunks: string[] = [];
-  await new Promise<void>((resolve) => {
-    const done = () => [...ends].every(([k, end]) => (seen.get(k) ?? 0) >= end);
-    if (done()) return resolve();
-    void consumer.run({
-      eachBatch: async ({ batch }) => {
-        for (const m of batch.messages) chunks.push(`${m.key?.toString() ?? ''} ${m.value?.toString() ?? ''}`);
-        seen.set(`${batch.topic}:${batch.partition}`, Number(batch.lastOffset()) + 1);
-        if (done()) resolve();
-      },
-    });
-  });
-  await consumer.disconnect();
-  return chunks.join('\n');
+/** Every row of every table of the run's database, one JSON text per row. */
+async function allRows(): Promise<Array<{ table: string; row: Record<string, unknown> }>> {
+  const client = new Client({ connectionString: testEnv().env.DATABASE_URL });
+  await client.connect();
+  try {
+    const tables = await client.query<{ name: string }>("SELECT table_name AS name FROM information_schema.tables WHERE table_schema = 'public'");
+    const rows: Array<{ table: string; row: Record<string, unknown> }> = [];
+    for (const { name } of tables.rows) {
+      const result = await client.query<{ row: Record<string, unknown> }>(`SELECT row_to_json(t) AS row FROM "${name}" t`);
+      rows.push(...result.rows.map(({ row }) => ({ table: name, row })));
+    }
+    return rows;
+  } finally {
+    await client.end();
+  }
+}
+
+/** Checks one stored sealed value: an envelope that opens to `plain` with ENCRYPTION_KEY and not with another key. */
+function expectSealed(where: string, sealed: unknown, plains: string[]): void {
+  expect([where, sealed]).toEqual([where, expect.stringMatching(SEALED_ENVELOPE)]);
+  const open = (key: string) => {
+    try {
+      return openSealed(sealed as string, key);
+    } catch {
+      return null;
+    }
+  };
+  expect([where, 'opens with ENCRYPTION_KEY to the value', plains.includes(open(testEnv().env.ENCRYPTION_KEY!) ?? '')]).toEqual([where, 'opens with ENCRYPTION_KEY to the value', true]);
+  expect([where, 'opens with a wrong key', open(Buffer.alloc(32, 8).toString('base64'))]).toEqual([where, 'opens with a wrong key', null]);
 }
 
 describe('secrets stay secret', () => {
@@ -41,7 +45,7 @@ describe('secrets stay secret', () => {
   beforeAll(() => receiver.start());
   afterAll(() => receiver.stop());
 
-  it('no password, signing secret or API key appears in any log line, Kafka record, response or audit entry', async () => {
+  it('no password, signing secret or API key appears, plain, base64 or hex, in any log line, Kafka record, Postgres row, response or audit entry; stored ones are sealed', async () => {
     const marker = uniqueId('s3cr3t');
     const password = `pw-${marker}`;
     const newPassword = `pw2-${marker}`;
@@ -62,11 +66,32 @@ describe('secrets stay secret', () => {
     const bad = await api('POST', '/webhooks', { url: receiver.url('/x'), events: ['a.b'], auth: { type: 'digest', username: 'u', password } });
     expect(bad.status).toBe(400);
     // The receiver did get the credentials: they are used, just never shown.
-    expect(receiver.byEvent(id2)[0]!.headers.authorization).toBe(`Basic ${Buffer.from(`user:${newPassword}`).toString('base64')}`);
+    const basic = `Basic ${Buffer.from(`user:${newPassword}`).toString('base64')}`;
+    expect(receiver.byEvent(id2)[0]!.headers.authorization).toBe(basic);
+
+    // Sealed at rest: the read model's row and every version of the subscription's record on Kafka.
+    const latest = await api<{ updated_at: string }>('GET', `/webhooks/${sub.id}`);
+    const rows = await eventually(async () => {
+      const all = await allRows();
+      const row = all.find((r) => r.table === 'subscriptions' && r.row.id === sub.id)?.row;
+      return row && Date.parse(row.updated_at as string) === Date.parse(latest.body.updated_at) ? all : undefined;
+    }, 'the subscription row after the rotation');
+    const row = rows.find((r) => r.table === 'subscriptions' && r.row.id === sub.id)!.row;
+    expectSealed('postgres auth_password_sealed', row.auth_password_sealed, [newPassword]);
+    expectSealed('postgres secret_sealed', row.secret_sealed, [rotated.body.secret]);
+    const records = await allRecordsOfRun();
+    const versions = records.filter((r) => r.topic === `${testEnv().prefix}.subscriptions` && r.key === sub.id && r.value);
+    expect(versions.length).toBeGreaterThanOrEqual(3);
+    for (const [n, v] of versions.entries()) {
+      const record = JSON.parse(v.value!) as { auth: { password_sealed: string } | null; secret_sealed: string; previous_secrets: Array<{ secret_sealed: string }> };
+      expectSealed(`kafka version ${n} password`, record.auth?.password_sealed, [password, newPassword]);
+      expectSealed(`kafka version ${n} secret`, record.secret_sealed, [secret, rotated.body.secret]);
+      for (const p of record.previous_secrets) expectSealed(`kafka version ${n} previous secret`, p.secret_sealed, [secret]);
+    }
 
     // Also the fixed credentials other test files use (this file runs last: see test/setup/sequencer.js).
-    const literals = ['pa55-e2e', 'list-secret-pw', password, newPassword, secret, secret.slice('whsec_'.length), rotated.body.secret, rotated.body.secret.slice(6), apiKey, wrongKey];
-    const responses = JSON.stringify([patched.body, bad.body, (await api('GET', `/webhooks/${sub.id}`)).body, (await api('GET', '/webhooks')).body]);
+    const literals = ['pa55-e2e', 'list-secret-pw', password, newPassword, secret, rotated.body.secret, `user:${password}`, `user:${newPassword}`, apiKey, wrongKey].flatMap(leakForms);
+    const responses = JSON.stringify([patched.body, bad.body, latest.body, (await api('GET', '/webhooks')).body]);
     const audit = JSON.stringify((await api('GET', `/audit?limit=1000&since=${new Date(Date.now() - 120000).toISOString()}`)).body);
     const logs = await eventually(async () => {
       const text = readdirSync(testEnv().logsDir)
@@ -74,13 +99,14 @@ describe('secrets stay secret', () => {
         .join('\n');
       return text.includes(id2) ? text : undefined;
     }, 'the logs to show the deliveries');
-    const records = await allRecords();
-    expect(records).toContain(sub.id);
+    const kafka = records.map((r) => `${r.key ?? ''} ${r.value ?? ''}`).join('\n');
+    const postgres = rows.map((r) => JSON.stringify(r.row)).join('\n');
+    expect(kafka).toContain(sub.id);
+    expect(postgres).toContain(sub.id);
     for (const literal of literals) {
-      expect([literal, 'responses', responses.includes(literal)]).toEqual([literal, 'responses', false]);
-      expect([literal, 'audit', audit.includes(literal)]).toEqual([literal, 'audit', false]);
-      expect([literal, 'logs', logs.includes(literal)]).toEqual([literal, 'logs', false]);
-      expect([literal, 'kafka', records.includes(literal)]).toEqual([literal, 'kafka', false]);
+      for (const [where, text] of Object.entries({ responses, audit, logs, kafka, postgres })) {
+        expect([literal, where, text.includes(literal)]).toEqual([literal, where, false]);
+      }
     }
   });
 });

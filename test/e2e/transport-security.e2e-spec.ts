@@ -1,10 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { request as httpsRequest } from 'node:https';
 import { api } from '../support/api';
-import { postWithClient } from '../support/delivery-client';
+import { postWithClient, postWithNodeDefaults } from '../support/delivery-client';
 import { testEnv, uniqueId } from '../support/env';
+import { TestDnsServer } from '../support/dns-server';
 import { startExtraApi } from '../support/extra-api';
 import { publish, statusOf, subscribe } from '../support/flows';
+import { GuardedSystem, startGuardedSystem } from '../support/guarded-system';
 import { Receiver } from '../support/receiver';
 
 describe('what leaves the system', () => {
@@ -64,6 +66,23 @@ describe('what leaves the system', () => {
     }
   });
 
+  it('refuses TLS 1.1 in both delivery clients even when the process-wide TLS defaults are lowered', async () => {
+    const receiver = await new Receiver({ ...tls.trusted, maxVersion: 'TLSv1.1' }).start();
+    try {
+      // Node's own default minimum (TLS 1.2) and OpenSSL's security level refuse TLS 1.1 already; with both
+      // lowered for the whole process, only the clients' own setting is left to refuse it.
+      const lowered = { extraCa: tls.trusted.cert, nodeFlags: ['--tls-min-v1.0', '--tls-cipher-list=DEFAULT:@SECLEVEL=0'] };
+      expect(await postWithNodeDefaults(receiver.url('/defaults'), lowered)).toMatchObject({ statusCode: 200 });
+      for (const kind of ['undici', 'got'] as const) {
+        const result = await postWithClient(receiver.url(`/${kind}`), { ...lowered, kind, allowPrivateTargets: true });
+        expect([kind, result.statusCode, result.error]).toEqual([kind, null, expect.stringMatching(/TLS failure: .*(protocol|version)/i)]);
+      }
+      expect(receiver.requests.map((r) => r.path)).toEqual(['/defaults']);
+    } finally {
+      await receiver.stop();
+    }
+  });
+
   it('refuses at delivery time a target that resolves to a private address, without connecting', async () => {
     const receiver = await new Receiver().start();
     let connections = 0;
@@ -80,6 +99,62 @@ describe('what leaves the system', () => {
       expect(connections).toBe(1);
     } finally {
       await receiver.stop();
+    }
+  });
+
+  it('refuses at delivery, through the guarded dispatcher, a name whose DNS answer turned private after registration and literal IPv4, IPv6 and IPv4-mapped targets, without connecting', async () => {
+    const dns = await new TestDnsServer().start();
+    const receiver = await new Receiver(undefined, '::').start();
+    let system: GuardedSystem | undefined;
+    try {
+      const port = new URL(receiver.url()).port;
+      // Control: the receiver counts connections over IPv4 and IPv6 alike.
+      let connections = 0;
+      receiver.onConnection = () => connections++;
+      await fetch(`http://127.0.0.1:${port}/control`);
+      await fetch(`http://[::1]:${port}/control`);
+      expect(connections).toBe(2);
+      connections = 0;
+
+      system = await startGuardedSystem(dns.address);
+      const type = uniqueId('ssrf');
+      const host = `${type.replace(/_/g, '-')}.rebind.test`;
+      dns.set(host, { a: ['93.184.215.14'] });
+      const byName = await api<{ id: string }>('POST', '/webhooks', { url: `http://${host}:${port}/rebind`, events: [`${type}.name`] }, { baseUrl: system.apiUrl });
+      expect(byName.status).toBe(201);
+      const askedAtRegistration = dns.questions.get(host) ?? 0;
+      expect(askedAtRegistration).toBeGreaterThan(0);
+      // The name now points at this machine, as a rebinding attacker's DNS would answer at delivery time.
+      dns.set(host, { a: ['127.0.0.1'], aaaa: ['::1'] });
+
+      // Literal targets the guarded API refuses, registered through the unguarded one (the guard turned on later).
+      const literals = { v4: `http://127.0.0.1:${port}/v4`, v6: `http://[::1]:${port}/v6`, mapped: `http://[::ffff:127.0.0.1]:${port}/mapped`, unspecified: `http://0.0.0.0:${port}/any` };
+      for (const [name, url] of Object.entries(literals)) {
+        expect((await api('POST', '/webhooks', { url, events: [`${type}.${name}`] }, { baseUrl: system.apiUrl })).status).toBe(400);
+        expect((await api('POST', '/webhooks', { url, events: [`${type}.${name}`] }, { baseUrl: system.unguardedApiUrl })).status).toBe(201);
+      }
+
+      const expected: Record<string, RegExp> = {
+        name: new RegExp(`^refused target ${host}: (127\\.0\\.0\\.1|::1) is a loopback address$`),
+        v4: /^refused target 127\.0\.0\.1: 127\.0\.0\.1 is a loopback address$/,
+        v6: /^refused target ::1: ::1 is a loopback address$/,
+        mapped: /^refused target ::ffff:7f00:1: 127\.0\.0\.1 is a loopback address$/,
+        unspecified: /^refused target 0\.0\.0\.0: 0\.0\.0\.0 is a unspecified address$/,
+      };
+      for (const [name, reason] of Object.entries(expected)) {
+        const published = await api<{ id: string }>('POST', '/events', { type: `${type}.${name}`, data: {} }, { baseUrl: system.apiUrl });
+        expect(published.status).toBe(202);
+        const attempt = await system.attemptOf(published.body.id);
+        expect([name, attempt.outcome, attempt.status_code, attempt.error]).toEqual([name, 'failed', null, expect.stringMatching(reason)]);
+      }
+      // The dispatcher asked the DNS server again at delivery time, and nothing reached the receiver.
+      expect(dns.questions.get(host)).toBeGreaterThan(askedAtRegistration);
+      expect(connections).toBe(0);
+      expect(receiver.requests.filter((r) => r.path !== '/control')).toHaveLength(0);
+    } finally {
+      await system?.stop();
+      await receiver.stop();
+      await dns.stop();
     }
   });
 

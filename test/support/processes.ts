@@ -45,3 +45,15 @@ export async function restart(app: string): Promise<void> {
   const port = env.env[healthPort[app]!];
   await eventually(() => fetch(`http://127.0.0.1:${port}/health`).then((r) => (r.ok ? true : undefined)), `${app} to be healthy`, 60000);
 }
+
+/** The run's apps whose process is gone (the pids of test env, updated by restarts). */
+export function deadApps(): string[] {
+  return Object.entries(testEnv().pids).flatMap(([app, pid]) => {
+    try {
+      process.kill(pid, 0);
+      return [];
+    } catch {
+      return [app];
+    }
+  });
+}

@@ -26,8 +26,14 @@ export class Receiver {
   private server?: Server;
   private readonly sockets = new Set<Socket>();
 
-  /** Plain http unless `tls` names a key and certificate (files), optionally capped at an old TLS version. */
-  constructor(private readonly tls?: { key: string; cert: string; maxVersion?: SecureVersion }) {}
+  /**
+   * Plain http unless `tls` names a key and certificate (files), optionally capped at an old TLS version.
+   * `listenHost` "::" takes IPv6 and IPv4 connections (the URL still names 127.0.0.1).
+   */
+  constructor(
+    private readonly tls?: { key: string; cert: string; maxVersion?: SecureVersion },
+    private readonly listenHost = '127.0.0.1',
+  ) {}
 
   /** Listens on `port` (0: any free port). */
   async start(port = 0): Promise<this> {
@@ -66,7 +72,7 @@ export class Receiver {
       this.sockets.add(s);
       s.on('close', () => this.sockets.delete(s));
     });
-    await new Promise<void>((resolve) => this.server!.listen(port, '127.0.0.1', resolve));
+    await new Promise<void>((resolve) => this.server!.listen(port, this.listenHost, resolve));
     return this;
   }
 

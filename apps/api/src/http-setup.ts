@@ -26,7 +26,8 @@ export function configureHttp(app: NestExpressApplication, config: HookstreamCon
   app.use(jsonOnly);
   app.use(json({ limit: '256kb' }));
   app.use(bodyErrors);
-  app.use('/docs', docsAccess(app.get(Authenticator)));
+  // Swagger serves the UI and the document (JSON, YAML) on routes of its own, outside the guards.
+  app.use(['/docs', '/docs-json', '/docs-yaml'], docsAccess(app.get(Authenticator)));
   const doc = new DocumentBuilder()
     .setTitle('hookstream')
     .setDescription('Signed webhook delivery with tiered retries and a status for every attempt.')

@@ -100,6 +100,7 @@ export const envSchema = z.object({
     .optional(),
   ALLOW_INSECURE_HTTP: bool(false),
   ALLOW_PRIVATE_TARGETS: bool(false),
+  DNS_SERVERS: list('').refine((v) => v.every((s) => /^(\d{1,3}(\.\d{1,3}){3}|\[[0-9a-fA-F:.]+\])(:\d{1,5})?$|^[0-9a-fA-F:]+$/.test(s)), 'must be a comma-separated list of ip or ip:port ([ipv6]:port)'),
   ENCRYPTION_KEY: z
     .string()
     .optional()

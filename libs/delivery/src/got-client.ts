@@ -2,7 +2,7 @@ import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import type { Got, RequestError } from 'got' with { 'resolution-mode': 'import' };
 import { ClientOptions, DeliveryHttpClient, HttpAttemptResult, HttpRequest, noResponse, parseRetryAfter } from './http-client';
-import { guardedLookup } from './target-guard';
+import { refusedLiteralTarget, TargetRules, targetLookup } from './target-guard';
 
 /**
  * got 14 is ESM-only; Node 20.19+ loads it with require(). Loading it here, on first use, keeps Jest
@@ -17,9 +17,11 @@ function loadGot(): Got {
 export class GotDeliveryClient implements DeliveryHttpClient {
   private readonly got: Got;
   private readonly agents: { http: HttpAgent; https: HttpsAgent };
+  private readonly rules: TargetRules;
 
   constructor(options: ClientOptions) {
-    const lookup = options.allowPrivateTargets ? undefined : guardedLookup;
+    this.rules = options;
+    const lookup = targetLookup(options);
     const common = { keepAlive: true, maxSockets: options.maxSockets, lookup } as const;
     this.agents = { http: new HttpAgent(common), https: new HttpsAgent({ ...common, minVersion: 'TLSv1.2' }) };
     this.got = loadGot().extend({
@@ -35,6 +37,8 @@ export class GotDeliveryClient implements DeliveryHttpClient {
 
   async post(request: HttpRequest): Promise<HttpAttemptResult> {
     const started = performance.now();
+    const refused = refusedLiteralTarget(request.url, this.rules);
+    if (refused) return noResponse('ForbiddenTargetError', 'EFORBIDDENTARGET', refused, 0);
     try {
       const res = await this.got.post(request.url, { headers: request.headers, body: request.body });
       const durationMs = Math.round(performance.now() - started);

@@ -24,6 +24,8 @@ export interface HttpRequest {
 export interface ClientOptions {
   timeoutMs: number;
   allowPrivateTargets: boolean;
+  /** DNS servers to resolve endpoint hosts through (DNS_SERVERS); empty or absent: the system resolver. */
+  dnsServers?: string[];
   /** Connections per endpoint host. */
   maxSockets: number;
 }

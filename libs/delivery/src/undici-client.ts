@@ -1,22 +1,23 @@
 import { isIP } from 'node:net';
 import { Agent, buildConnector, request } from 'undici';
 import { ClientOptions, DeliveryHttpClient, HttpAttemptResult, HttpRequest, noResponse, parseRetryAfter } from './http-client';
-import { guardedLookup } from './target-guard';
+import { targetLookup } from './target-guard';
 
 /**
  * Delivery over undici: no redirects (undici.request never follows them), TLS ≥ 1.2, and with the SSRF
- * guard on, the connector resolves the host itself, refuses forbidden answers and connects to the address
- * it checked (TLS still verifies the certificate against the host name).
+ * guard on (or DNS_SERVERS set), the connector resolves the host itself, refuses forbidden answers and
+ * connects to the address it checked (TLS still verifies the certificate against the host name).
  */
 export class UndiciDeliveryClient implements DeliveryHttpClient {
   private readonly agent: Agent;
 
   constructor(private readonly options: ClientOptions) {
     const base = buildConnector({ minVersion: 'TLSv1.2', timeout: options.timeoutMs });
-    const connect: buildConnector.connector = options.allowPrivateTargets
+    const lookup = targetLookup(options);
+    const connect: buildConnector.connector = !lookup
       ? base
       : (opts, callback) => {
-          guardedLookup(opts.hostname, {}, (err, address) => {
+          lookup(opts.hostname, {}, (err, address) => {
             if (err) return callback(err, null);
             const servername = isIP(opts.hostname) ? undefined : (opts.servername ?? opts.hostname);
             const ip = typeof address === 'string' ? address : (address[0]?.address ?? opts.hostname);

@@ -4,6 +4,12 @@ import type { Logger } from '@app/observability';
 import { isDatabaseUnavailable } from '@app/persistence';
 import { LOGGER } from '@app/platform';
 
+/** Postgres refused a value of the request (data exception, class 22: e.g. NUL in text, a malformed value). */
+function isValueRefused(e: unknown): boolean {
+  const code = (e as { code?: unknown; driverError?: { code?: unknown } } | null)?.code ?? (e as { driverError?: { code?: unknown } } | null)?.driverError?.code;
+  return typeof code === 'string' && code.startsWith('22');
+}
+
 /** An error Express or a body parser raised with a client status (e.g. a path that cannot be decoded). */
 function clientError(e: unknown): { status: number; message: string } | null {
   const err = e as { status?: unknown; statusCode?: unknown; message?: unknown } | null;
@@ -33,6 +39,9 @@ export class HttpExceptionFilter implements ExceptionFilter {
       message = Array.isArray(m) ? m.join('; ') : typeof m === 'string' ? m : exception.message;
     } else if (client) {
       ({ status, message } = client);
+    } else if (isValueRefused(exception)) {
+      status = HttpStatus.BAD_REQUEST;
+      message = 'the request holds a value that cannot be looked up (e.g. a NUL character)';
     } else if (isDatabaseUnavailable(exception)) {
       status = HttpStatus.SERVICE_UNAVAILABLE;
       message = 'the status database is not reachable right now; deliveries go on, try the status again shortly';

@@ -3,6 +3,7 @@ import { ApiBearerAuth, ApiBody, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { Scope } from '../access/caller.decorator';
 import type { TenantScope } from '../access/tenant-scope';
 import { AuditSubject } from '../audit/audit-subject.decorator';
+import { eventIdParam, tenantIdParam } from '../common/id.pipe';
 import { ZodPipe } from '../common/zod.pipe';
 import { PublishEventDoc, publishEventSchema } from './dto/publish-event.dto';
 import { EventListItem, EventListQuery, EventListService } from './event-list.service';
@@ -42,14 +43,14 @@ export class EventsController {
 
   @Get(':id/attempts')
   @AuditSubject({ event: { param: 'id' }, tenant: { query: 'tenant_id' } })
-  attempts(@Scope() scope: TenantScope, @Param('id') id: string, @Query('tenant_id') tenantId?: string): Promise<AttemptView[]> {
+  attempts(@Scope() scope: TenantScope, @Param('id', eventIdParam()) id: string, @Query('tenant_id', tenantIdParam()) tenantId?: string): Promise<AttemptView[]> {
     return this.events.attempts(scope, id, tenantId);
   }
 
   @Post(':id/retry')
   @HttpCode(202)
   @AuditSubject({ event: { param: 'id' }, tenant: { query: 'tenant_id' } })
-  retry(@Scope() scope: TenantScope, @Param('id') id: string, @Query('tenant_id') tenantId?: string): Promise<{ id: string; retried: number }> {
+  retry(@Scope() scope: TenantScope, @Param('id', eventIdParam()) id: string, @Query('tenant_id', tenantIdParam()) tenantId?: string): Promise<{ id: string; retried: number }> {
     return this.events.retryFailed(scope, id, tenantId);
   }
 }

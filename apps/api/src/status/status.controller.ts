@@ -3,6 +3,7 @@ import { ApiBearerAuth, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { Scope } from '../access/caller.decorator';
 import type { TenantScope } from '../access/tenant-scope';
 import { AuditSubject } from '../audit/audit-subject.decorator';
+import { eventIdParam, tenantIdParam } from '../common/id.pipe';
 import { EventStatusView } from './status.model';
 import { StatusService } from './status.service';
 
@@ -16,7 +17,7 @@ export class StatusController {
   @AuditSubject({ event: { query: 'event_id' }, tenant: { query: 'tenant_id' } })
   @ApiQuery({ name: 'event_id', required: true })
   @ApiQuery({ name: 'tenant_id', required: false, description: "an admin key's way to name the event's tenant" })
-  get(@Scope() scope: TenantScope, @Query('event_id') eventId?: string, @Query('tenant_id') tenantId?: string): Promise<EventStatusView> {
+  get(@Scope() scope: TenantScope, @Query('event_id', eventIdParam('event_id', false)) eventId?: string, @Query('tenant_id', tenantIdParam()) tenantId?: string): Promise<EventStatusView> {
     if (!eventId) throw new BadRequestException('pass the event id as ?event_id=');
     return this.status.ofEvent(scope, eventId, tenantId);
   }

@@ -4,6 +4,8 @@ import { checkTarget } from '@app/delivery';
 export interface TargetPolicy {
   allowInsecureHttp: boolean;
   allowPrivateTargets: boolean;
+  /** DNS servers the check asks (DNS_SERVERS), the same ones delivery uses; empty: the system resolver. */
+  dnsServers: string[];
 }
 
 /** Checks a subscriber URL at registration; the 400 says exactly what to change. */
@@ -23,7 +25,7 @@ export async function assertAllowedTarget(raw: string, policy: TargetPolicy): Pr
     throw new BadRequestException('url must not contain credentials; use "auth": {"type": "basic", ...} instead');
   }
   if (!policy.allowPrivateTargets) {
-    const reason = await checkTarget(url);
+    const reason = await checkTarget(url, policy.dnsServers);
     if (reason) throw new BadRequestException(`url is not an allowed target: ${reason} (ALLOW_PRIVATE_TARGETS=false)`);
   }
   return url.toString();

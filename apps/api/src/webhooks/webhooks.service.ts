@@ -175,6 +175,6 @@ export class WebhooksService {
   }
 
   private policy() {
-    return { allowInsecureHttp: this.config.ALLOW_INSECURE_HTTP, allowPrivateTargets: this.config.ALLOW_PRIVATE_TARGETS };
+    return { allowInsecureHttp: this.config.ALLOW_INSECURE_HTTP, allowPrivateTargets: this.config.ALLOW_PRIVATE_TARGETS, dnsServers: this.config.DNS_SERVERS };
   }
 }

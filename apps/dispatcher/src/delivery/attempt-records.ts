@@ -65,8 +65,8 @@ const DEFERRAL_TEXT: Record<DeferralReason, string> = {
 };
 
 /**
- * A delivery put off without a request: it waits in the tier whose delay covers the wait (at most the
- * largest tier; if still not allowed then, it is put off again) and keeps its attempt number. One that could
+ * A delivery put off without a request: it waits in the tier whose delay covers the wait (the largest tier for
+ * longer waits) and keeps its attempt number. One that could
  * only go after its sequence's deadline ends `failed` instead, saying why.
  */
 export function deferralWrites(writer: RecordWriter, schedule: Schedule, task: DeliveryTask, url: string, reason: DeferralReason, until: number, now: Date): { records: KafkaRecord[]; failed: AttemptWrites | null } {
@@ -76,7 +76,9 @@ export function deferralWrites(writer: RecordWriter, schedule: Schedule, task: D
     const failed = attemptWrites(writer, schedule, { ...task, last_attempt: task.attempt }, url, now, notSent(`not sent within its retry schedule: ${DEFERRAL_TEXT[reason]}`), now);
     return { records: failed.records, failed };
   }
-  const due = new Date(Math.min(until, now.getTime() + largest.delayMs));
+  // A rate-limit deferral keeps its reserved slot however far off it is (it goes without asking again when it
+  // comes back); the others are asked again after at most the largest tier's delay.
+  const due = new Date(reason === 'rate_limit' ? until : Math.min(until, now.getTime() + largest.delayMs));
   const tier = tierCovering(schedule.tiers, due.getTime() - now.getTime());
   const deferral = writer.deferral({
     kind: 'deferral',

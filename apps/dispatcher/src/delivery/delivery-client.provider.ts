@@ -20,7 +20,7 @@ export const deliveryClientProviders: Provider[] = [
   {
     provide: DELIVERY_CLIENT,
     useFactory: (c: HookstreamConfig, logger: Logger): DeliveryHttpClient => {
-      const options = { timeoutMs: c.DELIVERY_TIMEOUT_MS, allowPrivateTargets: c.ALLOW_PRIVATE_TARGETS, maxSockets: MAX_SOCKETS_PER_HOST };
+      const options = { timeoutMs: c.DELIVERY_TIMEOUT_MS, allowPrivateTargets: c.ALLOW_PRIVATE_TARGETS, dnsServers: c.DNS_SERVERS, maxSockets: MAX_SOCKETS_PER_HOST };
       logger.info({ 'delivery.client': c.DELIVERY_CLIENT }, 'delivery HTTP client chosen');
       return c.DELIVERY_CLIENT === 'undici' ? new UndiciDeliveryClient(options) : new GotDeliveryClient(options);
     },
