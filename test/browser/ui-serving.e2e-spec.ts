@@ -82,6 +82,13 @@ describe('the dashboard is served at /ui', () => {
     }
   });
 
+  it('answers broken addresses under /ui with a 4xx or the app, never a 5xx', async () => {
+    for (const path of ['/ui/%ZZ', '/ui/assets/%ZZ', '/ui/assets/%00', '/ui/events/%E0%A4%A', '/ui//assets//x.js']) {
+      const res = await rawGet(path);
+      expect({ path, ok: res.status < 500 }).toEqual({ path, ok: true });
+    }
+  });
+
   it('opens only the dashboard files: the API, other methods and look-alike paths still need a key', async () => {
     expect((await api('GET', '/webhooks', undefined, { key: null })).status).toBe(401);
     expect((await api('GET', '/docs', undefined, { key: null })).status).toBe(401);

@@ -22,8 +22,14 @@ export interface Location {
 
 export function parseLocation(pathname: string, search: string): Location {
   const rest = pathname.startsWith(BASE) ? pathname.slice(BASE.length) : pathname;
-  const parts = rest.split('/').filter(Boolean).map((p) => decodeURIComponent(p));
-  return { route: routeOf(parts), query: new URLSearchParams(search), href: pathname + search };
+  let route: Route;
+  try {
+    route = routeOf(rest.split('/').filter(Boolean).map((p) => decodeURIComponent(p)));
+  } catch {
+    // A broken percent-encoding in a pasted address.
+    route = { page: 'not-found' };
+  }
+  return { route, query: new URLSearchParams(search), href: pathname + search };
 }
 
 function routeOf(parts: string[]): Route {
