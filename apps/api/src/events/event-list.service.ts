@@ -3,7 +3,7 @@ import { EVENT_STATUSES, EventStatus, eventTypeSchema } from '@app/contracts';
 import { ConsoleRepository, encodeCursor } from '@app/persistence';
 import { SubscriptionIndex } from '@app/subscriptions';
 import type { TenantScope } from '../access/tenant-scope';
-import { cursorParam, limitParam, listParam, timeParam } from '../common/query-params';
+import { listParam, pageParams } from '../common/query-params';
 
 export interface EventListItem {
   event_id: string;
@@ -43,17 +43,14 @@ export class EventListService {
       // Another tenant's endpoint is a 404, as one that does not exist (a deleted one still has history for admins).
       if ((sub && !scope.sees(sub.tenant_id)) || (!sub && !scope.isAdmin)) throw new NotFoundException(`no subscription with id "${q.subscription_id}"`);
     }
-    const limit = limitParam(q.limit);
-    const tenant = scope.readTenant(q.tenant_id);
+    const page = pageParams(q);
+    const { limit } = page;
     const rows = await this.console.listEvents({
+      ...page,
       statuses: listParam('status', q.status, EVENT_STATUSES),
       type: q.type ?? null,
       subscriptionId: q.subscription_id ?? null,
-      tenantId: tenant,
-      since: timeParam('since', q.since),
-      until: timeParam('until', q.until),
-      after: cursorParam(q.cursor),
-      limit,
+      tenantId: scope.readTenant(q.tenant_id),
     });
     const last = rows[rows.length - 1];
     return {
