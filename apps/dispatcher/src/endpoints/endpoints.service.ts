@@ -56,9 +56,14 @@ export class EndpointsService implements OnModuleInit, OnApplicationShutdown {
 
   onModuleInit(): void {
     this.health.onRecord((r) => this.gates.seed(r));
-    // A deleted endpoint is forgotten; one enabled again starts afresh (closed circuit, no failures).
+    // A deleted endpoint is forgotten. One enabled again starts afresh (closed circuit, no failures), and says
+    // so on the health topic, so neither the API nor a dispatcher starting later sees its old failures.
     this.index.onChange((before, after) => {
-      if (!after || (before && !before.enabled && after.enabled)) this.gates.forget((before ?? after)!.id);
+      if (!after && before) this.gates.forget(before.id);
+      if (after && before && !before.enabled && after.enabled) {
+        this.gates.forget(after.id);
+        this.gates.touch(after.id);
+      }
     });
     this.timer = setInterval(guarded(this.logger, 'endpoint health write', () => this.flush()), 1000);
   }
