@@ -52,7 +52,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HookstreamConf
     encryptionKey: ENCRYPTION_KEY ? Buffer.from(ENCRYPTION_KEY, 'base64') : developmentKey(raw.HOOKSTREAM_DATA_DIR),
     previousEncryptionKeys: ENCRYPTION_KEYS_PREVIOUS.map((k) => Buffer.from(k, 'base64')),
     retry: { baseMs: raw.RETRY_BASE_MS, multiplier: raw.RETRY_MULTIPLIER, max: raw.RETRY_MAX },
-    endpointMaxInFlight: raw.ENDPOINT_MAX_IN_FLIGHT > 0 ? raw.ENDPOINT_MAX_IN_FLIGHT : Math.max(1, Math.floor(raw.DELIVERY_CONCURRENCY / 16)),
+    endpointMaxInFlight: raw.ENDPOINT_MAX_IN_FLIGHT > 0 ? raw.ENDPOINT_MAX_IN_FLIGHT : Math.max(1, Math.floor(raw.DELIVERY_CONCURRENCY / 8)),
   };
 }
 

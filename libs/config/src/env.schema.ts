@@ -84,7 +84,7 @@ export const envSchema = z.object({
   RETRY_MAX: int(5, 0, 20),
   /** Each retry's due time moves later by up to this share of its delay (never earlier). */
   RETRY_JITTER: z.coerce.number({ message: 'must be a number' }).min(0).max(1).default(0.1),
-  /** Deliveries one endpoint may have in flight; 0: a sixteenth of DELIVERY_CONCURRENCY (at least 1). */
+  /** Deliveries one responsive endpoint may have in flight; 0: an eighth of DELIVERY_CONCURRENCY. A slow one gets an eighth of it. */
   ENDPOINT_MAX_IN_FLIGHT: int(0, 0, 10000),
   CIRCUIT_FAILURE_THRESHOLD: int(5, 1, 10000),
   /** First cool-down of an open circuit; it doubles while probes fail, up to CIRCUIT_COOLDOWN_MAX_MS. */

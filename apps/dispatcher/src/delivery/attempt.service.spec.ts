@@ -55,7 +55,7 @@ function task(attempt: number, last = 3): DeliveryTask {
 }
 
 function setup(result: HttpAttemptResult, subscription: SubscriptionRecord | null = sub(), kafka = { down: false }, maxInFlight = 10) {
-  const gates = new EndpointGates({ maxInFlight, circuit: { threshold: 5, cooldownMs: 1000, cooldownMaxMs: 4000 }, disableAfterMs: 1e9, capWaitMs: 100, attemptTimeoutMs: 2000 });
+  const gates = new EndpointGates({ maxInFlight, slowMaxInFlight: maxInFlight, slowMs: 1e9, circuit: { threshold: 5, cooldownMs: 1000, cooldownMaxMs: 4000 }, disableAfterMs: 1e9, capWaitMs: 100, attemptTimeoutMs: 2000 });
   const endpoints = {
     enter: (s: SubscriptionRecord, back: boolean) => gates.enter(s, back, Date.now()),
     finish: (s: SubscriptionRecord, e: { probe: boolean; at: number }, o: Parameters<EndpointGates['finish']>[2]) => gates.finish(s.id, e.probe, o, Date.now(), e.at),

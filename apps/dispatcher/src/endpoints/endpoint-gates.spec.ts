@@ -1,7 +1,9 @@
 import type { AttemptOutcome } from '../delivery/attempt-outcome';
 import { EndpointGates } from './endpoint-gates';
 
-const settings = { maxInFlight: 2, circuit: { threshold: 3, cooldownMs: 1000, cooldownMaxMs: 4000 }, disableAfterMs: 60_000, capWaitMs: 100, attemptTimeoutMs: 10_000 };
+const settings = { maxInFlight: 2, slowMaxInFlight: 2, slowMs: 1_000_000, circuit: { threshold: 3, cooldownMs: 1000, cooldownMaxMs: 4000 }, disableAfterMs: 60_000, capWaitMs: 100, attemptTimeoutMs: 10_000 };
+/** Gates whose spreading of deferrals is switched off (0) unless a test says otherwise. */
+const gatesOf = (s: typeof settings, random = () => 0) => new EndpointGates(s, random);
 const sub = { id: 'sub_1', rate_limit: null };
 const fail: AttemptOutcome = { kind: 'failed-error', failure: 'timeout', message: 'timeout', durationMs: 10 };
 const ok: AttemptOutcome = { kind: 'delivered', statusCode: 200, durationMs: 5 };
@@ -9,7 +11,7 @@ const status = (statusCode: number): AttemptOutcome => ({ kind: 'failed-status',
 
 describe('EndpointGates', () => {
   it('lets at most maxInFlight deliveries call one endpoint at once and defers the rest, without touching others', () => {
-    const gates = new EndpointGates(settings);
+    const gates = gatesOf(settings);
     expect(gates.enter(sub, false, 0)).toEqual({ kind: 'go', probe: false, at: 0 });
     expect(gates.enter(sub, false, 0)).toEqual({ kind: 'go', probe: false, at: 0 });
     expect(gates.enter(sub, false, 0)).toEqual({ kind: 'defer', reason: 'in_flight_cap', until: 100 });
@@ -18,8 +20,27 @@ describe('EndpointGates', () => {
     expect(gates.enter(sub, false, 1).kind).toBe('go');
   });
 
+  it('gives a slow endpoint (oldest attempt running for slowMs) the small cap, a responsive one the full cap', () => {
+    const gates = gatesOf({ ...settings, maxInFlight: 4, slowMaxInFlight: 1, slowMs: 500 });
+    for (let i = 0; i < 4; i++) expect(gates.enter(sub, false, 0).kind).toBe('go');
+    expect(gates.enter(sub, false, 100).kind).toBe('defer');
+    for (let i = 0; i < 4; i++) gates.finish('sub_1', false, ok, 100, 0);
+    expect(gates.enter(sub, false, 1000).kind).toBe('go');
+    expect(gates.enter(sub, false, 1499).kind).toBe('go');
+    expect(gates.enter(sub, false, 1500)).toMatchObject({ kind: 'defer', reason: 'in_flight_cap' });
+  });
+
+  it('spreads deliveries put off to one instant over a window after it, never before', () => {
+    const gates = gatesOf({ ...settings, maxInFlight: 100 }, () => 0.5);
+    for (let i = 0; i < 3; i++) {
+      gates.enter(sub, false, 0);
+      gates.finish('sub_1', false, fail, 0);
+    }
+    expect(gates.enter(sub, false, 10)).toEqual({ kind: 'defer', reason: 'circuit_open', until: 1000 + 250 });
+  });
+
   it('puts off a delivery to a slow, full endpoint until its oldest attempt must have ended', () => {
-    const gates = new EndpointGates(settings);
+    const gates = gatesOf(settings);
     gates.enter(sub, false, 0);
     gates.enter(sub, false, 50);
     // Quick and full: asked again after the wait. Slow (oldest running past the wait): when the oldest times out.
@@ -30,7 +51,7 @@ describe('EndpointGates', () => {
   });
 
   it('opens the circuit after the threshold of consecutive failures, lets one probe through after the cool-down, and closes on its success', () => {
-    const gates = new EndpointGates({ ...settings, maxInFlight: 100 });
+    const gates = gatesOf({ ...settings, maxInFlight: 100 });
     for (let i = 0; i < 2; i++) {
       gates.enter(sub, false, 0);
       expect(gates.finish('sub_1', false, fail, 0).circuit).toBeNull();
@@ -45,7 +66,7 @@ describe('EndpointGates', () => {
   });
 
   it('doubles the cool-down while probes fail, up to the maximum', () => {
-    const gates = new EndpointGates({ ...settings, maxInFlight: 100 });
+    const gates = gatesOf({ ...settings, maxInFlight: 100 });
     for (let i = 0; i < 3; i++) {
       gates.enter(sub, false, 0);
       gates.finish('sub_1', false, fail, 0);
@@ -60,7 +81,7 @@ describe('EndpointGates', () => {
   });
 
   it('counts 4xx other than 408 and 429 as failures; 408 and 429 neither open nor close', () => {
-    const gates = new EndpointGates({ ...settings, maxInFlight: 100 });
+    const gates = gatesOf({ ...settings, maxInFlight: 100 });
     for (const code of [429, 408, 429, 408]) {
       gates.enter(sub, false, 0);
       gates.finish('sub_1', false, status(code), 0);
@@ -71,7 +92,7 @@ describe('EndpointGates', () => {
   });
 
   it('disables on 410 Gone at once, and after nothing but failures for disableAfterMs', () => {
-    const gates = new EndpointGates({ ...settings, maxInFlight: 100, circuit: { ...settings.circuit, threshold: 1000 } });
+    const gates = gatesOf({ ...settings, maxInFlight: 100, circuit: { ...settings.circuit, threshold: 1000 } });
     expect(gates.finish('sub_1', false, status(410), 0).disable).toMatch(/410 Gone/);
     const other = 'sub_2';
     expect(gates.finish(other, false, fail, 0).disable).toBeNull();
@@ -82,7 +103,7 @@ describe('EndpointGates', () => {
   });
 
   it('spaces deliveries by the rate limit (its share on this instance), and lets one that reserved a slot through when it comes back', () => {
-    const gates = new EndpointGates({ ...settings, maxInFlight: 100 });
+    const gates = gatesOf({ ...settings, maxInFlight: 100 });
     const limited = { id: 'sub_r', rate_limit: 10 };
     expect(gates.enter(limited, false, 0).kind).toBe('go');
     expect(gates.enter(limited, false, 0)).toEqual({ kind: 'defer', reason: 'rate_limit', until: 100 });
@@ -94,7 +115,7 @@ describe('EndpointGates', () => {
   });
 
   it('writes a health record for an endpoint once per change', () => {
-    const gates = new EndpointGates(settings);
+    const gates = gatesOf(settings);
     gates.enter(sub, false, 0);
     gates.finish('sub_1', false, fail, 5);
     const [health] = gates.takeChanged(6);

@@ -4,7 +4,11 @@ import { CircuitBreaker, CircuitSettings, Verdict } from './circuit-breaker';
 import { RateLimiter } from './rate-limiter';
 
 export interface GateSettings {
+  /** Attempts a responsive endpoint may have in flight (ENDPOINT_MAX_IN_FLIGHT). */
   maxInFlight: number;
+  /** Attempts a slow endpoint may have in flight: one whose oldest attempt has run for `slowMs` or more. */
+  slowMaxInFlight: number;
+  slowMs: number;
   circuit: CircuitSettings;
   /** An endpoint whose every attempt failed for this long is disabled. */
   disableAfterMs: number;
@@ -62,7 +66,7 @@ function describeDuration(ms: number): string {
 
 /**
  * What this dispatcher knows of each endpoint, and the one place that decides whether a delivery may call
- * it now: at most `maxInFlight` at once, not while its circuit is open, not faster than its rate limit. A
+ * it now: at most its in-flight cap at once, not while its circuit is open, not faster than its rate limit. A
  * delivery that may not go is deferred by the caller, without a request and without spending an attempt.
  * Each dispatcher instance keeps its own state; the rate limit is shared out by the partitions it owns.
  */
@@ -71,7 +75,10 @@ export class EndpointGates {
   /** This instance's share of the events partitions: it enforces that share of each rate limit. */
   private share = 1;
 
-  constructor(private readonly settings: GateSettings) {}
+  constructor(
+    private readonly settings: GateSettings,
+    private readonly random: () => number = Math.random,
+  ) {}
 
   setShare(owned: number, total: number): void {
     this.share = total > 0 && owned > 0 ? owned / total : 1;
@@ -89,18 +96,36 @@ export class EndpointGates {
 
   enter(sub: Pick<SubscriptionRecord, 'id' | 'rate_limit'>, comesBackFromRateLimit: boolean, now: number): Entry {
     const s = this.state(sub.id);
-    if (s.inFlight.length >= this.settings.maxInFlight) return { kind: 'defer', reason: 'in_flight_cap', until: this.placeFreesAt(s, now) };
+    if (s.inFlight.length >= this.capOf(s, now)) return { kind: 'defer', reason: 'in_flight_cap', until: this.spread(this.placeFreesAt(s, now), this.settings.capWaitMs) };
     const openUntil = s.circuit.nextAdmission(now);
-    if (openUntil > now) return { kind: 'defer', reason: 'circuit_open', until: openUntil };
+    if (openUntil > now) return { kind: 'defer', reason: 'circuit_open', until: this.spread(openUntil, this.settings.circuit.cooldownMs / 2) };
     // A delivery coming back from a rate-limit deferral holds the slot it reserved then.
     if (sub.rate_limit !== null && !comesBackFromRateLimit) {
       const slot = s.rate.reserve(now, sub.rate_limit * this.share);
       if (slot > now) return { kind: 'defer', reason: 'rate_limit', until: slot };
     }
     const admitted = s.circuit.admit(now);
-    if (!admitted.ok) return { kind: 'defer', reason: 'circuit_open', until: admitted.until };
+    if (!admitted.ok) return { kind: 'defer', reason: 'circuit_open', until: this.spread(admitted.until, this.settings.circuit.cooldownMs / 2) };
     s.inFlight.push(now);
     return { kind: 'go', probe: admitted.probe, at: now };
+  }
+
+  /**
+   * How many attempts the endpoint may have in flight now. A responsive endpoint gets the full cap, so a busy one
+   * is not throttled; one whose oldest attempt has run for `slowMs` (hanging, or close to its timeout) gets
+   * the small cap, so a few hanging endpoints cannot hold the slots every other endpoint needs.
+   */
+  private capOf(s: EndpointState, now: number): number {
+    const oldest = s.inFlight[0];
+    return oldest !== undefined && now - oldest >= this.settings.slowMs ? this.settings.slowMaxInFlight : this.settings.maxInFlight;
+  }
+
+  /**
+   * Spreads deliveries put off to one instant over the `window` after it (never earlier), so they do not all
+   * come back at once and meet the same full endpoint or circuit again.
+   */
+  private spread(until: number, window: number): number {
+    return until + Math.floor(this.random() * window);
   }
 
   /**

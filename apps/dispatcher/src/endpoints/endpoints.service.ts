@@ -36,6 +36,8 @@ export class EndpointsService implements OnModuleInit, OnApplicationShutdown {
   ) {
     this.gates = new EndpointGates({
       maxInFlight: config.endpointMaxInFlight,
+      slowMaxInFlight: Math.max(1, Math.floor(config.endpointMaxInFlight / 8)),
+      slowMs: Math.min(1000, config.DELIVERY_TIMEOUT_MS / 4),
       circuit: { threshold: config.CIRCUIT_FAILURE_THRESHOLD, cooldownMs: config.CIRCUIT_COOLDOWN_MS, cooldownMaxMs: config.CIRCUIT_COOLDOWN_MAX_MS },
       disableAfterMs: config.ENDPOINT_DISABLE_AFTER,
       capWaitMs: config.RETRY_BASE_MS,
