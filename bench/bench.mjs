@@ -8,7 +8,7 @@
 //   rate-limit  one subscription limited to 20/s under 200 events/s
 //   tenants     throughput and latency with 1,000 tenants and 10,000 subscriptions registered vs. without
 //   soak        500 events/s for 5 minutes, memory sampled (BENCH_SOAK=1 selects it alone, as before)
-// BENCH_QUICK=1 shortens every scenario.
+// BENCH_QUICK=1 shortens every scenario; BENCH_PROFILE=1 writes a CPU profile of every app of the new scenarios.
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensureBuilt, ensureKafka, ensurePostgres } from '../scripts/lib/infra.mjs';
