@@ -40,6 +40,7 @@ export function sampleEndpointMetrics(system) {
     return samples;
   })();
   return {
+    samples,
     stop: () => {
       running = false;
       return loop;

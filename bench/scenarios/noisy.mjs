@@ -65,16 +65,18 @@ async function variant(ctx, system, { label, healthy, hanging, seconds }) {
   await openLoop(system, { rate: 2 * RATE, seconds: WARMUP / (2 * RATE), event: (i) => healthyEvent(`${label}_warm_${i}`, i) });
   await receiver.waitFor(WARMUP);
   await receiver.reset();
+  const sampler = sampleEndpointMetrics(system);
+  const aloneStart = Date.now();
   const cpuAlone = cpuMeter(system);
   const alone = await openLoop(system, { rate: RATE, seconds, event: (i) => healthyEvent(`${label}_alone_${i}`, i) });
   const aloneArrived = await receiver.waitFor(alone.n, 60000);
   const aloneCpu = cpuAlone();
   const aloneLat = latenciesOf(alone.sentAt, aloneArrived.arrivals);
+  const aloneLoad = loadAverage();
 
   // A beside B: every other event goes to a hanging endpoint.
   await receiver.reset();
   const before = await endpointMetrics(system);
-  const sampler = sampleEndpointMetrics(system);
   const cpuBeside = cpuMeter(system);
   const phaseStart = Date.now();
   const beside = await openLoop(system, {
@@ -86,6 +88,8 @@ async function variant(ctx, system, { label, healthy, hanging, seconds }) {
   const besideArrived = await receiver.waitFor(aIds.length, 60000);
   const besideCpu = cpuBeside();
   const afterPhase = await endpointMetrics(system);
+  const besideLoad = loadAverage();
+  const loopDelay = (from, to) => Math.round(Math.max(0, ...sampler.samples.filter((x) => x.at > from && x.at <= to).map((x) => x.loopDelayMaxMs)));
   const besideLat = latenciesOf(beside.sentAt, besideArrived.arrivals, aIds);
 
   const [p99Alone, p99Beside] = [quantile(aloneLat, 0.99), quantile(besideLat, 0.99)];
@@ -97,6 +101,8 @@ async function variant(ctx, system, { label, healthy, hanging, seconds }) {
   row(section, 'healthy beside hanging: p99 per 5 s of the phase', p99BySlice(beside.sentAt, besideArrived.arrivals, aIds, phaseStart, 5000), 'ms');
   await attemptBreakdown(system, row, section, beside.sentAt, aIds, healthyIds);
   row(section, 'CPU s of dispatcher / scheduler / projector, alone → beside', ['dispatcher', 'retry-scheduler', 'status-projector'].map((a) => `${aloneCpu[a].toFixed(1)} → ${besideCpu[a].toFixed(1)}`).join(' / '), 's');
+  row(section, 'dispatcher event-loop delay, most in a 1 s sample, alone / beside', `${loopDelay(aloneStart, phaseStart)} / ${loopDelay(phaseStart, Date.now())}`, 'ms');
+  row(section, 'machine load average (1 min) at the end of alone / beside (2 cores, shared)', `${aloneLoad} / ${besideLoad}`, '');
   row(section, 'deferrals during the phase beside (dispatcher /metrics)', deferralDelta(before, afterPhase), '');
 
   const besideLatency = new Map(aIds.map((id) => [id, (besideArrived.arrivals[id] ?? Infinity) - beside.sentAt.get(id)]));
@@ -143,8 +149,8 @@ async function drain(system, receiver, row, section, { label, seconds, phaseStar
   );
   row(section, 'hanging endpoints: attempts made (recorded) / requests that reached them / deliveries ended without a request', `${attempts.made} / ${hung} / ${attempts.unsent}`, '');
   row(section, 'deferrals from the phase beside to the end (dispatcher /metrics)', deferralDelta(before, end), '');
-  row(section, 'circuits open: most during the run / at the end', `${Math.max(...samples.map((s) => s.circuitsOpen))} / ${end.circuitsOpen}`, '');
-  row(section, 'events consumer lag, most sampled during the phase beside', Math.max(...samples.filter((s) => s.at <= phaseStart + seconds * 1000).map((s) => s.eventsLag)), 'records');
+  row(section, 'circuits open (this dispatcher, earlier variants included): before the phase → most → at the end', `${before.circuitsOpen} → ${Math.max(...samples.map((s) => s.circuitsOpen))} → ${end.circuitsOpen}`, '');
+  row(section, 'events consumer lag, most sampled during the phase beside', Math.max(...samples.filter((s) => s.at >= phaseStart && s.at <= phaseStart + seconds * 1000).map((s) => s.eventsLag)), 'records');
 }
 
 /** p99 of the healthy events sent in each slice of the phase: when the slow ones were sent. */
