@@ -1,4 +1,5 @@
-// Lint rules that enforce STYLE.md: no `any`, no floating promises, exhaustive switches, no deep imports across projects.
+// The house rules ESLint can enforce (CONTRIBUTING.md explains each): no `any`, no floating promises, exhaustive
+// switches, and shared code imported only through @app/<lib>, never by a deep path into another project.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import globals from 'globals';

@@ -1,6 +1,7 @@
-// `npm run scenario`: the product brief's success criteria, measured. Runs the whole system (own topic
-// prefix and database) against a receiver that fails each first attempt with probability 0.3 and each
-// later one with 0.1 (seeded), sends SCENARIO_EVENTS (1000) events, waits for terminal states, prints a table.
+// `npm run scenario`: hookstream's delivery targets (the table's "target" column), measured. Runs the
+// whole system (own topic prefix and database) against a receiver that fails each first attempt with
+// probability 0.3 and each later one with 0.1 (seeded), sends SCENARIO_EVENTS (1000) events, waits for
+// terminal states, prints a table.
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { dirname, join } from 'node:path';

@@ -82,6 +82,14 @@ describe('endpoint health', () => {
         return page.body.entries.some((e) => e.kind === 'endpoint.disabled' && e.subscription_id === sub.id) ? true : undefined;
       }, 'the audit entry');
       expect(metric(await dispatcherMetrics(), 'hookstream_endpoints_disabled')).toBeGreaterThanOrEqual(1);
+
+      // Enabled again, the endpoint starts afresh: no failure streak, no last error, on the API too.
+      await eventually(async () => ((await getSub(sub.id)).health.last_error === 'receiver answered 410' ? true : undefined), 'the 410 in the endpoint health');
+      expect((await api('PATCH', `/webhooks/${sub.id}`, { enabled: true })).status).toBe(200);
+      await eventually(async () => {
+        const h = (await getSub(sub.id)).health;
+        return h.circuit === 'closed' && h.failure_streak === 0 && h.last_error === null ? true : undefined;
+      }, 'the endpoint health to start afresh');
     } finally {
       await ops.stop();
     }

@@ -25,7 +25,7 @@ interface Started {
 }
 
 /** One app of this run's build with settings changed; its pid is left in .data/test-pids for the teardown. */
-async function startApp(app: string, overrides: Record<string, string>, healthUrl: string, logName: string): Promise<Started> {
+export async function startApp(app: string, overrides: Record<string, string>, healthUrl: string, logName: string): Promise<Started> {
   const env = testEnv();
   const log = openSync(join(env.logsDir, `${logName}.log`), 'a');
   const child = spawn(process.execPath, [join(env.root, 'dist/apps', app, 'src/main.js')], {

@@ -16,9 +16,23 @@ export const ROUTES: Array<[string, string]> = [
   ['PATCH', '/webhooks/:id'],
   ['DELETE', '/webhooks/:id'],
   ['POST', '/webhooks/:id/secret/rotate'],
+  ['POST', '/webhooks/:id/recover'],
+  ['POST', '/webhooks/:id/test'],
+  ['GET', '/webhooks/:id/deliveries'],
   ['POST', '/events'],
+  ['GET', '/events'],
   ['GET', '/events/:id/attempts'],
   ['POST', '/events/:id/retry'],
+  ['GET', '/stats'],
+  ['GET', '/me'],
+  ['POST', '/tenants'],
+  ['GET', '/tenants'],
+  ['GET', '/tenants/:id'],
+  ['PATCH', '/tenants/:id'],
+  ['DELETE', '/tenants/:id'],
+  ['POST', '/tenants/:id/keys'],
+  ['GET', '/tenants/:id/keys'],
+  ['DELETE', '/tenants/:id/keys/:id'],
 ];
 const PUBLIC = new Set(['GET /health']);
 
@@ -37,7 +51,7 @@ export const BROKEN_ESCAPES = ['%', '%z', '%zz', '%f', '%ff', '%FF%FE', '%E0%A4%
 const alnum = fc.stringMatching(/^[A-Za-z0-9]{0,8}$/);
 /** One path segment: plausible ids, broken percent-encoding, prototype names, dots, long and odd characters. */
 const segment = fc.oneof(
-  fc.stringMatching(/^(sub|evt)_[A-Za-z0-9_-]{4,16}$/),
+  fc.stringMatching(/^(sub|evt|ten|tk)_[A-Za-z0-9_-]{4,16}$/),
   fc.tuple(alnum, fc.constantFrom(...BROKEN_ESCAPES), alnum).map((p) => p.join('')),
   fc.string({ unit: 'grapheme', minLength: 1, maxLength: 10 }).map(encodeURIComponent),
   fc.constantFrom(...PROTO_KEYS, 'toString', 'hasOwnProperty', 'status', '.', '..', '%2e%2e', '%2F', '%252F', '~', 'null', 'undefined', 'NaN'),
@@ -51,7 +65,7 @@ const queryValue = fc.oneof(
   fc.integer({ min: 200, max: 2000 }).map((n) => 'x'.repeat(n)),
 );
 const queryKey = fc.oneof(
-  fc.constantFrom('event_id', 'since', 'limit', 'cursor', 'event_id[]', 'event_id[a]', 'limit[$gt]', 'since[0]', '__proto__[polluted]', 'constructor[prototype][polluted]', '__proto__'),
+  fc.constantFrom('event_id', 'since', 'until', 'limit', 'cursor', 'status', 'type', 'tenant_id', 'subscription_id', 'bucket', 'event_id[]', 'event_id[a]', 'limit[$gt]', 'since[0]', '__proto__[polluted]', 'constructor[prototype][polluted]', '__proto__'),
   alnum,
 );
 const query = fc.option(fc.array(fc.tuple(queryKey, queryValue), { minLength: 1, maxLength: 4 }).map((pairs) => `?${pairs.map(([k, v]) => `${k}=${v}`).join('&')}`), { nil: '' });

@@ -22,6 +22,7 @@ import { StatusService } from './status/status.service';
 import { TenantDirectory } from './tenants/tenant-directory';
 import { TenantsController } from './tenants/tenants.controller';
 import { TenantsService } from './tenants/tenants.service';
+import { UiModule } from './ui/ui.module';
 import { EndpointActionsService } from './webhooks/endpoint-actions.service';
 import { WebhooksController } from './webhooks/webhooks.controller';
 import { WebhooksService } from './webhooks/webhooks.service';
@@ -35,7 +36,7 @@ export class ApiModule {
   static forConfig(config: HookstreamConfig): DynamicModule {
     return {
       module: ApiModule,
-      imports: [PlatformModule.forApp('api', config), SubscriptionsModule, PersistenceModule],
+      imports: [PlatformModule.forApp('api', config), SubscriptionsModule, PersistenceModule, UiModule],
       // StatusController first: `GET /webhooks/status` must match before `GET /webhooks/:id`.
       controllers: [StatusController, WebhooksController, EventsController, TenantsController, StatsController, AuditController, MeController, HealthController],
       providers: [

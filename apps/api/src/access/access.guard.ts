@@ -26,7 +26,10 @@ export class AccessGuard implements CanActivate {
     const spec = this.reflector.getAllAndOverride<AuditSubjectSpec | undefined>(AUDIT_SUBJECT, targets);
     if (spec) Object.assign(call.subject, subjectFromRequest(spec, req));
     const access = this.reflector.getAllAndOverride<Access | undefined>(ACCESS, targets) ?? 'any-key';
-    if (access === 'public') return true;
+    if (access === 'public') {
+      call.isPublic = true;
+      return true;
+    }
     const auth = this.authenticator.authenticate(req);
     if (!auth.ok) throw new HttpException(auth.message, auth.status);
     call.caller = auth.caller;

@@ -20,11 +20,13 @@ export interface AuditSubjectIds {
 export interface CallContext {
   caller: Caller | null;
   subject: AuditSubjectIds;
+  /** A public route (health, the dashboard's files): not audited, it names no one and changes nothing. */
+  isPublic: boolean;
 }
 
 /** The call context of a response, created on first use. */
 export function callContext(res: Response): CallContext {
   const locals = res.locals as { hookstream?: CallContext };
-  locals.hookstream ??= { caller: null, subject: { subscription_id: null, event_id: null, tenant_id: null } };
+  locals.hookstream ??= { caller: null, subject: { subscription_id: null, event_id: null, tenant_id: null }, isPublic: false };
   return locals.hookstream;
 }

@@ -8,7 +8,8 @@ import { callContext } from '../access/caller';
  * Writes one audit record per API call once its response is sent: when, which key (by id), from which
  * address, what (the raw path, as sent), the result, and the subject the route named (see @AuditSubject).
  * Registered before everything else, so calls refused by the body checks or the access guard are recorded
- * too. It runs in a `finish` listener, so nothing in it may throw: `guarded` logs instead.
+ * too. Public routes (health probes, the dashboard's files) are not recorded: they name no one and change
+ * nothing, and probes would bury the log. It runs in a `finish` listener, so nothing in it may throw: `guarded` logs instead.
  */
 export function auditTrail(publisher: Publisher, writer: RecordWriter, logger: Logger) {
   return (req: Request, res: Response, next: NextFunction): void => {
@@ -16,7 +17,8 @@ export function auditTrail(publisher: Publisher, writer: RecordWriter, logger: L
     res.on(
       'finish',
       guarded(logger, 'audit record', async () => {
-        const { caller, subject } = callContext(res);
+        const { caller, subject, isPublic } = callContext(res);
+        if (isPublic) return;
         await publisher.publish([
           writer.audit({
             kind: 'audit',

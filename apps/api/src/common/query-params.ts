@@ -31,3 +31,8 @@ export function cursorParam(text: string | undefined): [string, string, string] 
   if (!key) throw new BadRequestException('cursor must be the next_cursor of a previous page');
   return key.map(String) as [string, string, string];
 }
+
+/** The window and page of a list route: since, until, the cursor's key and the limit. */
+export function pageParams(q: { since?: string; until?: string; cursor?: string; limit?: string }) {
+  return { since: timeParam('since', q.since), until: timeParam('until', q.until), after: cursorParam(q.cursor), limit: limitParam(q.limit) };
+}

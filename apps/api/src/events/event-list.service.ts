@@ -1,8 +1,9 @@
-import { BadRequestException, Injectable } from '@nestjs/common';
+import { BadRequestException, Injectable, NotFoundException } from '@nestjs/common';
 import { EVENT_STATUSES, EventStatus, eventTypeSchema } from '@app/contracts';
 import { ConsoleRepository, encodeCursor } from '@app/persistence';
+import { SubscriptionIndex } from '@app/subscriptions';
 import type { TenantScope } from '../access/tenant-scope';
-import { cursorParam, limitParam, listParam, timeParam } from '../common/query-params';
+import { listParam, pageParams } from '../common/query-params';
 
 export interface EventListItem {
   event_id: string;
@@ -28,23 +29,28 @@ export interface EventListQuery {
 /** `GET /events`: events newest first, filtered, a page at a time; a tenant key sees only its tenant's. */
 @Injectable()
 export class EventListService {
-  constructor(private readonly console: ConsoleRepository) {}
+  constructor(
+    private readonly console: ConsoleRepository,
+    private readonly subscriptions: SubscriptionIndex,
+  ) {}
 
   async list(scope: TenantScope, q: EventListQuery): Promise<{ events: EventListItem[]; next_cursor: string | null }> {
     if (q.type !== undefined && !(q.type.endsWith('.*') ? eventTypeSchema.safeParse(q.type.slice(0, -2)).success : eventTypeSchema.safeParse(q.type).success)) {
       throw new BadRequestException('type must be an event type ("order.created") or a prefix ("order.*")');
     }
-    const limit = limitParam(q.limit);
-    const tenant = scope.readTenant(q.tenant_id);
+    if (q.subscription_id !== undefined) {
+      const sub = this.subscriptions.get(q.subscription_id);
+      // Another tenant's endpoint is a 404, as one that does not exist (a deleted one still has history for admins).
+      if ((sub && !scope.sees(sub.tenant_id)) || (!sub && !scope.isAdmin)) throw new NotFoundException(`no subscription with id "${q.subscription_id}"`);
+    }
+    const page = pageParams(q);
+    const { limit } = page;
     const rows = await this.console.listEvents({
+      ...page,
       statuses: listParam('status', q.status, EVENT_STATUSES),
       type: q.type ?? null,
       subscriptionId: q.subscription_id ?? null,
-      tenantId: tenant,
-      since: timeParam('since', q.since),
-      until: timeParam('until', q.until),
-      after: cursorParam(q.cursor),
-      limit,
+      tenantId: scope.readTenant(q.tenant_id),
     });
     const last = rows[rows.length - 1];
     return {

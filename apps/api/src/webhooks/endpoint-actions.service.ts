@@ -7,7 +7,7 @@ import { ConsoleRepository, encodeCursor } from '@app/persistence';
 import { CONFIG, TOPICS } from '@app/platform';
 import type { TenantScope } from '../access/tenant-scope';
 import { writeOrUnavailable } from '../common/kafka-write';
-import { cursorParam, limitParam, listParam, timeParam } from '../common/query-params';
+import { listParam, pageParams } from '../common/query-params';
 
 import { Recover } from './dto/webhook.dto';
 import { WebhooksService } from './webhooks.service';
@@ -47,15 +47,9 @@ export class EndpointActionsService {
 
   async deliveries(scope: TenantScope, id: string, q: { status?: string; since?: string; until?: string; limit?: string; cursor?: string }): Promise<{ deliveries: DeliveryListItem[]; next_cursor: string | null }> {
     this.webhooks.find(scope, id);
-    const limit = limitParam(q.limit);
-    const rows = await this.console.listDeliveries({
-      subscriptionId: id,
-      statuses: listParam('status', q.status, DELIVERY_STATUSES),
-      since: timeParam('since', q.since),
-      until: timeParam('until', q.until),
-      after: cursorParam(q.cursor),
-      limit,
-    });
+    const page = pageParams(q);
+    const { limit } = page;
+    const rows = await this.console.listDeliveries({ ...page, subscriptionId: id, statuses: listParam('status', q.status, DELIVERY_STATUSES) });
     const last = rows[rows.length - 1];
     return {
       deliveries: rows.map((d) => ({

@@ -55,10 +55,10 @@ function task(attempt: number, last = 3): DeliveryTask {
 }
 
 function setup(result: HttpAttemptResult, subscription: SubscriptionRecord | null = sub(), kafka = { down: false }, maxInFlight = 10) {
-  const gates = new EndpointGates({ maxInFlight, circuit: { threshold: 5, cooldownMs: 1000, cooldownMaxMs: 4000 }, disableAfterMs: 1e9, capWaitMs: 100 });
+  const gates = new EndpointGates({ maxInFlight, circuit: { threshold: 5, cooldownMs: 1000, cooldownMaxMs: 4000 }, disableAfterMs: 1e9, capWaitMs: 100, attemptTimeoutMs: 2000 });
   const endpoints = {
     enter: (s: SubscriptionRecord, back: boolean) => gates.enter(s, back, Date.now()),
-    finish: (s: SubscriptionRecord, probe: boolean, o: Parameters<EndpointGates['finish']>[2]) => gates.finish(s.id, probe, o, Date.now()),
+    finish: (s: SubscriptionRecord, e: { probe: boolean; at: number }, o: Parameters<EndpointGates['finish']>[2]) => gates.finish(s.id, e.probe, o, Date.now(), e.at),
   } as unknown as EndpointsService;
   const published: OutgoingRecord[] = [];
   const requests: HttpRequest[] = [];

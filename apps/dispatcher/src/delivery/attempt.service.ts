@@ -68,7 +68,7 @@ export class AttemptService {
     }
     const startedAt = new Date();
     const outcome = await this.call(task, sub, startedAt);
-    this.endpoints.finish(sub, entry.probe, outcome);
+    this.endpoints.finish(sub, entry, outcome);
     return this.finished(task, sub, startedAt, outcome);
   }
 

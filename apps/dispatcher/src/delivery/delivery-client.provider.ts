@@ -5,8 +5,6 @@ import type { Logger } from '@app/observability';
 import { CONFIG, LOGGER } from '@app/platform';
 import { DELIVERY_CLIENT } from '../tokens';
 
-/** Sockets per endpoint host; deliveries beyond this queue in the agent rather than opening more connections. */
-const MAX_SOCKETS_PER_HOST = 64;
 
 @Injectable()
 class DeliveryClientLifecycle implements OnApplicationShutdown {
@@ -20,7 +18,9 @@ export const deliveryClientProviders: Provider[] = [
   {
     provide: DELIVERY_CLIENT,
     useFactory: (c: HookstreamConfig, logger: Logger): DeliveryHttpClient => {
-      const options = { timeoutMs: c.DELIVERY_TIMEOUT_MS, allowPrivateTargets: c.ALLOW_PRIVATE_TARGETS, dnsServers: c.DNS_SERVERS, maxSockets: MAX_SOCKETS_PER_HOST };
+      // Endpoints on one host (paths of a shared platform) must not queue behind each other in the client: each
+      // is held to ENDPOINT_MAX_IN_FLIGHT by the endpoint gates, so a host may use every delivery slot.
+      const options = { timeoutMs: c.DELIVERY_TIMEOUT_MS, allowPrivateTargets: c.ALLOW_PRIVATE_TARGETS, dnsServers: c.DNS_SERVERS, maxSockets: c.DELIVERY_CONCURRENCY };
       logger.info({ 'delivery.client': c.DELIVERY_CLIENT }, 'delivery HTTP client chosen');
       return c.DELIVERY_CLIENT === 'undici' ? new UndiciDeliveryClient(options) : new GotDeliveryClient(options);
     },

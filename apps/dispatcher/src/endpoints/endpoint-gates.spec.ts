@@ -1,7 +1,7 @@
 import type { AttemptOutcome } from '../delivery/attempt-outcome';
 import { EndpointGates } from './endpoint-gates';
 
-const settings = { maxInFlight: 2, circuit: { threshold: 3, cooldownMs: 1000, cooldownMaxMs: 4000 }, disableAfterMs: 60_000, capWaitMs: 100 };
+const settings = { maxInFlight: 2, circuit: { threshold: 3, cooldownMs: 1000, cooldownMaxMs: 4000 }, disableAfterMs: 60_000, capWaitMs: 100, attemptTimeoutMs: 10_000 };
 const sub = { id: 'sub_1', rate_limit: null };
 const fail: AttemptOutcome = { kind: 'failed-error', failure: 'timeout', message: 'timeout', durationMs: 10 };
 const ok: AttemptOutcome = { kind: 'delivered', statusCode: 200, durationMs: 5 };
@@ -10,12 +10,23 @@ const status = (statusCode: number): AttemptOutcome => ({ kind: 'failed-status',
 describe('EndpointGates', () => {
   it('lets at most maxInFlight deliveries call one endpoint at once and defers the rest, without touching others', () => {
     const gates = new EndpointGates(settings);
-    expect(gates.enter(sub, false, 0)).toEqual({ kind: 'go', probe: false });
-    expect(gates.enter(sub, false, 0)).toEqual({ kind: 'go', probe: false });
+    expect(gates.enter(sub, false, 0)).toEqual({ kind: 'go', probe: false, at: 0 });
+    expect(gates.enter(sub, false, 0)).toEqual({ kind: 'go', probe: false, at: 0 });
     expect(gates.enter(sub, false, 0)).toEqual({ kind: 'defer', reason: 'in_flight_cap', until: 100 });
-    expect(gates.enter({ id: 'sub_2', rate_limit: null }, false, 0)).toEqual({ kind: 'go', probe: false });
-    gates.finish('sub_1', false, ok, 1);
+    expect(gates.enter({ id: 'sub_2', rate_limit: null }, false, 0)).toMatchObject({ kind: 'go', probe: false });
+    gates.finish('sub_1', false, ok, 1, 0);
     expect(gates.enter(sub, false, 1).kind).toBe('go');
+  });
+
+  it('puts off a delivery to a slow, full endpoint until its oldest attempt must have ended', () => {
+    const gates = new EndpointGates(settings);
+    gates.enter(sub, false, 0);
+    gates.enter(sub, false, 50);
+    // Quick and full: asked again after the wait. Slow (oldest running past the wait): when the oldest times out.
+    expect(gates.enter(sub, false, 60)).toEqual({ kind: 'defer', reason: 'in_flight_cap', until: 160 });
+    expect(gates.enter(sub, false, 5000)).toEqual({ kind: 'defer', reason: 'in_flight_cap', until: 10_000 });
+    gates.finish('sub_1', false, fail, 10_000, 0);
+    expect(gates.enter(sub, false, 10_000).kind).toBe('go');
   });
 
   it('opens the circuit after the threshold of consecutive failures, lets one probe through after the cool-down, and closes on its success', () => {
@@ -27,10 +38,10 @@ describe('EndpointGates', () => {
     gates.enter(sub, false, 0);
     expect(gates.finish('sub_1', false, fail, 10).circuit).toBe('opened');
     expect(gates.enter(sub, false, 500)).toEqual({ kind: 'defer', reason: 'circuit_open', until: 1010 });
-    expect(gates.enter(sub, false, 1010)).toEqual({ kind: 'go', probe: true });
+    expect(gates.enter(sub, false, 1010)).toEqual({ kind: 'go', probe: true, at: 1010 });
     expect(gates.enter(sub, false, 1011).kind).toBe('defer');
     expect(gates.finish('sub_1', true, ok, 1020).circuit).toBe('closed');
-    expect(gates.enter(sub, false, 1021)).toEqual({ kind: 'go', probe: false });
+    expect(gates.enter(sub, false, 1021)).toEqual({ kind: 'go', probe: false, at: 1021 });
   });
 
   it('doubles the cool-down while probes fail, up to the maximum', () => {
@@ -41,7 +52,7 @@ describe('EndpointGates', () => {
     }
     let now = 1000;
     for (const cooldown of [2000, 4000, 4000]) {
-      expect(gates.enter(sub, false, now)).toEqual({ kind: 'go', probe: true });
+      expect(gates.enter(sub, false, now)).toEqual({ kind: 'go', probe: true, at: now });
       expect(gates.finish('sub_1', true, fail, now).circuit).toBe('opened');
       expect(gates.enter(sub, false, now + cooldown - 1)).toMatchObject({ kind: 'defer', until: now + cooldown });
       now += cooldown;

@@ -8,12 +8,14 @@ export interface GateSettings {
   circuit: CircuitSettings;
   /** An endpoint whose every attempt failed for this long is disabled. */
   disableAfterMs: number;
-  /** How long a delivery waits for a free in-flight place before it is tried again. */
+  /** How long a delivery waits for a free in-flight place before it is tried again, at least. */
   capWaitMs: number;
+  /** DELIVERY_TIMEOUT_MS: an attempt in flight ends by then at the latest. */
+  attemptTimeoutMs: number;
 }
 
 /** What an endpoint lets a delivery do now: go (as a probe, in half-open), or wait until `until`. */
-export type Entry = { kind: 'go'; probe: boolean } | { kind: 'defer'; reason: DeferralReason; until: number };
+export type Entry = { kind: 'go'; probe: boolean; at: number } | { kind: 'defer'; reason: DeferralReason; until: number };
 
 /** What one attempt changed: whether the circuit moved, and whether the endpoint must be disabled (and why). */
 export interface Finish {
@@ -22,7 +24,8 @@ export interface Finish {
 }
 
 class EndpointState {
-  inFlight = 0;
+  /** Start times of the attempts in flight, oldest first. */
+  readonly inFlight: number[] = [];
   readonly circuit: CircuitBreaker;
   readonly rate = new RateLimiter();
   failingSince: number | null = null;
@@ -86,7 +89,7 @@ export class EndpointGates {
 
   enter(sub: Pick<SubscriptionRecord, 'id' | 'rate_limit'>, comesBackFromRateLimit: boolean, now: number): Entry {
     const s = this.state(sub.id);
-    if (s.inFlight >= this.settings.maxInFlight) return { kind: 'defer', reason: 'in_flight_cap', until: now + this.settings.capWaitMs };
+    if (s.inFlight.length >= this.settings.maxInFlight) return { kind: 'defer', reason: 'in_flight_cap', until: this.placeFreesAt(s, now) };
     const openUntil = s.circuit.nextAdmission(now);
     if (openUntil > now) return { kind: 'defer', reason: 'circuit_open', until: openUntil };
     // A delivery coming back from a rate-limit deferral holds the slot it reserved then.
@@ -96,13 +99,25 @@ export class EndpointGates {
     }
     const admitted = s.circuit.admit(now);
     if (!admitted.ok) return { kind: 'defer', reason: 'circuit_open', until: admitted.until };
-    s.inFlight++;
-    return { kind: 'go', probe: admitted.probe };
+    s.inFlight.push(now);
+    return { kind: 'go', probe: admitted.probe, at: now };
   }
 
-  finish(subscriptionId: string, probe: boolean, outcome: AttemptOutcome, now: number): Finish {
+  /**
+   * When a full endpoint may have a place again. A slow one (its oldest attempt running longer than the wait)
+   * frees one when that attempt ends, by the delivery timeout at the latest: a hanging endpoint's deliveries
+   * are not asked again and again meanwhile. A busy but quick one is asked again after the wait.
+   */
+  private placeFreesAt(s: EndpointState, now: number): number {
+    const oldest = s.inFlight[0] ?? now;
+    return now - oldest > this.settings.capWaitMs ? Math.max(now + this.settings.capWaitMs, oldest + this.settings.attemptTimeoutMs) : now + this.settings.capWaitMs;
+  }
+
+  /** `startedAt`: the `at` of the entry that let the attempt go. */
+  finish(subscriptionId: string, probe: boolean, outcome: AttemptOutcome, now: number, startedAt = now): Finish {
     const s = this.state(subscriptionId);
-    s.inFlight = Math.max(0, s.inFlight - 1);
+    const i = s.inFlight.indexOf(startedAt);
+    s.inFlight.splice(i === -1 ? 0 : i, 1);
     const verdict = verdictOf(outcome);
     const circuit = s.circuit.record(verdict, probe, now);
     if (verdict === 'neutral') return { circuit, disable: null };

@@ -39,6 +39,7 @@ export class EndpointsService implements OnModuleInit, OnApplicationShutdown {
       circuit: { threshold: config.CIRCUIT_FAILURE_THRESHOLD, cooldownMs: config.CIRCUIT_COOLDOWN_MS, cooldownMaxMs: config.CIRCUIT_COOLDOWN_MAX_MS },
       disableAfterMs: config.ENDPOINT_DISABLE_AFTER,
       capWaitMs: config.RETRY_BASE_MS,
+      attemptTimeoutMs: config.DELIVERY_TIMEOUT_MS,
     });
     const target = config.OPERATIONAL_WEBHOOK_URL && config.OPERATIONAL_WEBHOOK_SECRET ? { url: config.OPERATIONAL_WEBHOOK_URL, secret: config.OPERATIONAL_WEBHOOK_SECRET } : null;
     this.notifier = new OperationalNotifier(target, logger, config.DELIVERY_TIMEOUT_MS);
@@ -56,9 +57,14 @@ export class EndpointsService implements OnModuleInit, OnApplicationShutdown {
 
   onModuleInit(): void {
     this.health.onRecord((r) => this.gates.seed(r));
-    // A deleted endpoint is forgotten; one enabled again starts afresh (closed circuit, no failures).
+    // A deleted endpoint is forgotten. One enabled again starts afresh (closed circuit, no failures), and says
+    // so on the health topic, so neither the API nor a dispatcher starting later sees its old failures.
     this.index.onChange((before, after) => {
-      if (!after || (before && !before.enabled && after.enabled)) this.gates.forget((before ?? after)!.id);
+      if (!after && before) this.gates.forget(before.id);
+      if (after && before && !before.enabled && after.enabled) {
+        this.gates.forget(after.id);
+        this.gates.touch(after.id);
+      }
     });
     this.timer = setInterval(guarded(this.logger, 'endpoint health write', () => this.flush()), 1000);
   }
@@ -74,8 +80,8 @@ export class EndpointsService implements OnModuleInit, OnApplicationShutdown {
     return entry;
   }
 
-  finish(sub: SubscriptionRecord, probe: boolean, outcome: AttemptOutcome): void {
-    const { circuit, disable } = this.gates.finish(sub.id, probe, outcome, Date.now());
+  finish(sub: SubscriptionRecord, entry: { probe: boolean; at: number }, outcome: AttemptOutcome): void {
+    const { circuit, disable } = this.gates.finish(sub.id, entry.probe, outcome, Date.now(), entry.at);
     if (circuit) this.logger.warn({ 'subscription.id': sub.id, 'url.full': sub.url, circuit }, circuit === 'opened' ? 'endpoint circuit opened' : 'endpoint circuit closed');
     if (disable) void this.disable(sub, disable);
   }
