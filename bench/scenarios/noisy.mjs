@@ -33,7 +33,7 @@ export async function noisy(ctx) {
     receiver.stop();
   };
   report.note(
-    `shipped settings (DELIVERY_CONCURRENCY 1024, so ENDPOINT_MAX_IN_FLIGHT 64; DELIVERY_TIMEOUT_MS 10000; CIRCUIT_FAILURE_THRESHOLD 5; CIRCUIT_COOLDOWN_MS 30000; undici) except the retry schedule: RETRY_MULTIPLIER 32, RETRY_MAX 2 (retries after 1 s and 32 s; a deferred delivery ends failed 93 s after it was first due) so the hanging endpoints' deliveries end within minutes`,
+    `shipped settings (DELIVERY_CONCURRENCY 1024, so ENDPOINT_MAX_IN_FLIGHT 128, 16 while an endpoint is slow; DELIVERY_TIMEOUT_MS 10000; CIRCUIT_FAILURE_THRESHOLD 5; CIRCUIT_COOLDOWN_MS 30000; undici) except the retry schedule: RETRY_MULTIPLIER 32, RETRY_MAX 2 (retries after 1 s and 32 s; a deferred delivery ends failed 93 s after it was first due) so the hanging endpoints' deliveries end within minutes`,
   );
   report.note(`events straight to Kafka, open loop, ${RATE}/s to the healthy endpoints for ${seconds} s alone, then ${RATE}/s to them plus ${RATE}/s to the hanging ones for ${seconds} s; latency = publish → first arrival at the receiver`);
   try {
