@@ -145,7 +145,7 @@ export async function compare(ctx) {
     // The cost figures divide by the deliveries up to here, as they always have.
     const deliveredForCost = delivered;
 
-    // The default client again with the per-endpoint cap as shipped (a sixteenth of the slots): what it costs
+    // The default client again with the per-endpoint cap as shipped (an eighth of the slots, an eighth of that while slow): what it costs
     // one endpoint that takes the whole load. A burst meets the cap at once; deferred deliveries come back after
     // RETRY_BASE_MS (1 s) and mostly meet it again.
     await restartDispatcher({ DELIVERY_CLIENT: DEFAULT_CLIENT, ENDPOINT_MAX_IN_FLIGHT: '0' }, 'warm3');
