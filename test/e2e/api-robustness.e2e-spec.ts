@@ -75,6 +75,15 @@ describe('the API under requests it cannot read', () => {
     expect((await statusOf(id, ['no_subscribers'])).type).toBe('robust.valid');
   });
 
+  it('refuses a JSON body that starts with a byte order mark with 400 and publishes nothing', async () => {
+    const id = uniqueId('evt_bom');
+    const res = await raw('POST', '/events', { authorization: key(), 'content-type': 'application/json' }, `\ufeff{"id":"${id}","type":"a.b","data":{}}`);
+    expect(res.status).toBe(400);
+    expect(JSON.parse(res.body)).toMatchObject({ statusCode: 400, error: 'Bad Request', message: expect.stringMatching(/byte order mark/) });
+    expect((await api('POST', '/events', { id, type: 'robust.valid', data: {} })).status).toBe(202);
+    expect((await statusOf(id, ['no_subscribers'])).type).toBe('robust.valid');
+  });
+
   it('accepts application/json with a UTF-8 charset in any spelling', async () => {
     for (const contentType of ['application/json', 'application/json; charset=utf-8', 'Application/JSON; Charset=UTF-8']) {
       const res = await raw('POST', '/events', { authorization: key(), 'content-type': contentType }, JSON.stringify({ type: 'robust.ok', data: {} }));

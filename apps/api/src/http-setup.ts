@@ -11,7 +11,7 @@ import { Authenticator } from './access/authenticator';
 import { docsAccess } from './access/docs-access';
 import { auditTrail } from './audit/audit-trail';
 import { bodyErrors } from './common/body-errors';
-import { jsonOnly } from './common/json-only';
+import { jsonOnly, refuseByteOrderMark } from './common/json-only';
 import { requestMetrics } from './common/request-metrics';
 
 /**
@@ -24,7 +24,7 @@ export function configureHttp(app: NestExpressApplication, config: HookstreamCon
   app.use(requestMetrics(new HttpMetrics(app.get<Registry>(METRICS_REGISTRY))));
   app.use(auditTrail(app.get(Publisher), app.get(RecordWriter), logger));
   app.use(jsonOnly);
-  app.use(json({ limit: '256kb' }));
+  app.use(json({ limit: '256kb', verify: refuseByteOrderMark }));
   app.use(bodyErrors);
   // Swagger serves the UI and the document (JSON, YAML) on routes of its own, outside the guards.
   app.use(['/docs', '/docs-json', '/docs-yaml'], docsAccess(app.get(Authenticator)));

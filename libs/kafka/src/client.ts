@@ -4,6 +4,12 @@ import type { Logger } from '@app/observability';
 export interface KafkaSettings {
   brokers: string[];
   clientId: string;
+  /**
+   * For the publisher: no retries inside kafkajs (connects and metadata included). The publisher retries by
+   * itself within each record's deadline; a kafkajs retry could still send a record after its caller was told
+   * it was not written.
+   */
+  forPublisher?: boolean;
 }
 
 const LEVELS: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
@@ -21,7 +27,7 @@ export function createKafka(settings: KafkaSettings, logger: Logger): Kafka {
     brokers: settings.brokers,
     connectionTimeout: 3000,
     requestTimeout: 30000,
-    retry: { initialRetryTime: 100, maxRetryTime: 5000, retries: 8 },
+    retry: settings.forPublisher ? { retries: 0 } : { initialRetryTime: 100, maxRetryTime: 5000, retries: 8 },
     logLevel: logLevel.WARN,
     logCreator:
       () =>

@@ -1,9 +1,9 @@
 import { DynamicModule, Global, Inject, Injectable, Module, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
-import type { Kafka } from 'kafkajs';
 import type { HookstreamConfig } from '@app/config';
 import { RecordWriter, Topics, topicsFor } from '@app/contracts';
 import { createKafka, Publisher } from '@app/kafka';
-import { consumerLagGauge, createLogger, createRegistry } from '@app/observability';
+import { consumerLagGauge, createLogger, createRegistry, Logger } from '@app/observability';
+import { retryUntilUp } from './start-up';
 import { SecretBox } from '@app/security';
 import { WorkerPlatform } from './consumer-worker';
 import { APP_NAME, CONFIG, CONSUMER_LAG, KAFKA, LOGGER, METRICS_REGISTRY, TOPICS } from './tokens';
@@ -11,9 +11,13 @@ import { APP_NAME, CONFIG, CONSUMER_LAG, KAFKA, LOGGER, METRICS_REGISTRY, TOPICS
 /** Connects the app's one producer at start and closes it last at shutdown. */
 @Injectable()
 class PublisherLifecycle implements OnModuleInit, OnApplicationShutdown {
-  constructor(@Inject(Publisher) private readonly publisher: Publisher) {}
+  constructor(
+    @Inject(Publisher) private readonly publisher: Publisher,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
   async onModuleInit(): Promise<void> {
-    await this.publisher.connect();
+    // The publisher's client does not retry by itself, so a broker still settling after start-up is waited for here.
+    await retryUntilUp(() => this.publisher.connect(), this.logger, 'Kafka (producer)', 60000);
   }
   async onApplicationShutdown(): Promise<void> {
     await this.publisher.disconnect();
@@ -37,7 +41,10 @@ export class PlatformModule {
         { provide: METRICS_REGISTRY, useValue: registry },
         { provide: CONSUMER_LAG, useValue: consumerLagGauge(registry) },
         { provide: KAFKA, useFactory: () => createKafka({ brokers: config.KAFKA_BROKERS, clientId: `hookstream-${app}` }, logger) },
-        { provide: Publisher, useFactory: (kafka: Kafka) => new Publisher(kafka), inject: [KAFKA] },
+        {
+          provide: Publisher,
+          useFactory: () => Publisher.fromKafka(createKafka({ brokers: config.KAFKA_BROKERS, clientId: `hookstream-${app}`, forPublisher: true }, logger)),
+        },
         { provide: SecretBox, useValue: new SecretBox(config.encryptionKey, config.previousEncryptionKeys) },
         { provide: RecordWriter, useFactory: (topics: Topics) => new RecordWriter(topics), inject: [TOPICS] },
         PublisherLifecycle,

@@ -19,7 +19,7 @@ export class AccessGuard implements CanActivate {
     private readonly authenticator: Authenticator,
   ) {}
 
-  canActivate(context: ExecutionContext): boolean {
+  async canActivate(context: ExecutionContext): Promise<boolean> {
     const req = context.switchToHttp().getRequest<Request>();
     const call = callContext(context.switchToHttp().getResponse<Response>());
     const targets = [context.getHandler(), context.getClass()];
@@ -30,7 +30,7 @@ export class AccessGuard implements CanActivate {
       call.isPublic = true;
       return true;
     }
-    const auth = this.authenticator.authenticate(req);
+    const auth = await this.authenticator.authenticate(req);
     if (!auth.ok) throw new HttpException(auth.message, auth.status);
     call.caller = auth.caller;
     if (access === 'admin' && auth.caller.role !== 'admin') throw new ForbiddenException('this route needs an admin key (API_KEYS)');

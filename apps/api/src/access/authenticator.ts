@@ -27,7 +27,7 @@ export class Authenticator {
     this.adminKeys = new ApiKeys(config.apiKeys);
   }
 
-  authenticate(req: Request): Authentication {
+  async authenticate(req: Request, arrivedAt = Date.now()): Promise<Authentication> {
     const ip = req.ip ?? req.socket.remoteAddress ?? '';
     if (!this.allowed.contains(ip)) return { ok: false, status: 403, message: `client address ${ip} is not in API_ALLOWED_CIDRS` };
     const match = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '');
@@ -35,7 +35,7 @@ export class Authenticator {
     const presented = match[1] ?? '';
     const adminKeyId = this.adminKeys.identify(presented);
     if (adminKeyId) return { ok: true, caller: { keyId: adminKeyId, role: 'admin', tenantId: null, ip } };
-    const tenantKey = this.tenants.identify(presented);
+    const tenantKey = await this.tenants.identifyFresh(presented, arrivedAt);
     if (tenantKey) return { ok: true, caller: { keyId: tenantKey.id, role: 'tenant', tenantId: tenantKey.tenant_id, ip } };
     return { ok: false, status: 401, message: 'the API key is not valid (or was revoked)' };
   }

@@ -7,8 +7,12 @@ import type { Authenticator } from './authenticator';
  */
 export function docsAccess(authenticator: Authenticator) {
   return (req: Request, res: Response, next: NextFunction): void => {
-    const auth = authenticator.authenticate(req);
-    if (auth.ok) return next();
-    res.status(auth.status).json({ statusCode: auth.status, error: auth.status === 401 ? 'Unauthorized' : 'Forbidden', message: auth.message });
+    authenticator.authenticate(req).then(
+      (auth) => {
+        if (auth.ok) return next();
+        res.status(auth.status).json({ statusCode: auth.status, error: auth.status === 401 ? 'Unauthorized' : 'Forbidden', message: auth.message });
+      },
+      (e: unknown) => next(e),
+    );
   };
 }

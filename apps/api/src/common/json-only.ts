@@ -22,3 +22,13 @@ export function jsonOnly(req: Request, res: Response, next: NextFunction): void 
   const got = req.headers['content-type'] ? `"${req.headers['content-type'].slice(0, 100)}"` : 'no content-type';
   res.status(415).json({ statusCode: 415, error: 'Unsupported Media Type', message: `send the body as "content-type: application/json" in UTF-8 (got ${got})` });
 }
+
+/**
+ * For express.json's `verify`: a body that starts with a UTF-8 byte order mark is refused (400), not
+ * silently stripped, so what was signed or stored is exactly what the client sent.
+ */
+export function refuseByteOrderMark(_req: unknown, _res: unknown, body: Buffer): void {
+  if (body.length >= 3 && body[0] === 0xef && body[1] === 0xbb && body[2] === 0xbf) {
+    throw Object.assign(new Error('the body starts with a byte order mark; send the JSON without one'), { status: 400, type: 'entity.bom' });
+  }
+}

@@ -7,6 +7,32 @@ import { TopicView } from '@app/kafka';
 import type { Logger } from '@app/observability';
 import { CONFIG, KAFKA, LOGGER, TOPICS } from '@app/platform';
 
+/** One catch-up at a time; a caller joins the one running if it started after the caller's moment, else the next. */
+class SharedCatchUp {
+  private running: { startedAt: number; done: Promise<void> } | null = null;
+  private next: Promise<void> | null = null;
+
+  constructor(private readonly run: () => Promise<void>) {}
+
+  since(moment: number): Promise<void> {
+    if (this.running && this.running.startedAt >= moment) return this.running.done;
+    if (!this.running) return this.start();
+    this.next ??= this.running.done.catch(() => undefined).then(() => {
+      this.next = null;
+      return this.running && this.running.startedAt >= moment ? this.running.done : this.start();
+    });
+    return this.next;
+  }
+
+  private start(): Promise<void> {
+    const done = this.run().finally(() => {
+      if (this.running?.done === done) this.running = null;
+    });
+    this.running = { startedAt: Date.now(), done };
+    return done;
+  }
+}
+
 export function sha256Hex(s: string): string {
   return createHash('sha256').update(s, 'utf8').digest('hex');
 }
@@ -63,6 +89,20 @@ export class TenantDirectory implements OnModuleInit, OnApplicationShutdown {
     const key = this.keysByHash.get(sha256Hex(presented));
     return key && this.tenants.has(key.tenant_id) ? key : null;
   }
+
+  /**
+   * As identify, but a key this instance does not know yet is looked for again once it has read everything
+   * written before the request came: a key just created on another instance works here at once, instead of
+   * after this instance's next poll. Concurrent misses share one catch-up, so unknown keys cost little.
+   */
+  async identifyFresh(presented: string, arrivedAt: number): Promise<TenantKeyRecord | null> {
+    const known = this.identify(presented);
+    if (known) return known;
+    await this.catchUp.since(arrivedAt).catch(() => undefined);
+    return this.identify(presented);
+  }
+
+  private readonly catchUp = new SharedCatchUp(() => Promise.all([this.tenantView.catchUp(1000), this.keyView.catchUp(1000)]).then(() => undefined));
 
   /** Resolves once this instance has read the record written at (partition, offset) of the given view. */
   waitForTenant(partition: number, offset: string): Promise<void> {

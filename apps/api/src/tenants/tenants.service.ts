@@ -80,7 +80,7 @@ export class TenantsService {
     for (const key of this.directory.keysOf(id)) await this.writeKey(key.id, null);
     for (const sub of this.subscriptions.listOf(id)) {
       const meta = await writeOneOrUnavailable(this.publisher, this.writer.subscription(sub.id, null), this.config.KAFKA_PUBLISH_TIMEOUT_MS, 'subscription removal');
-      await this.subscriptions.waitFor(meta.partition, meta.baseOffset ?? meta.offset ?? '0');
+      await this.subscriptions.waitFor(meta.partition, meta.offset);
     }
     await this.writeTenant(id, null);
   }
@@ -123,11 +123,11 @@ export class TenantsService {
 
   private async writeTenant(id: string, record: TenantRecord | null): Promise<void> {
     const meta = await writeOneOrUnavailable(this.publisher, this.writer.tenant(id, record), this.config.KAFKA_PUBLISH_TIMEOUT_MS, 'tenant');
-    await this.directory.waitForTenant(meta.partition, meta.baseOffset ?? meta.offset ?? '0');
+    await this.directory.waitForTenant(meta.partition, meta.offset);
   }
 
   private async writeKey(id: string, record: TenantKeyRecord | null): Promise<void> {
     const meta = await writeOneOrUnavailable(this.publisher, this.writer.tenantKey(id, record), this.config.KAFKA_PUBLISH_TIMEOUT_MS, 'tenant key');
-    await this.directory.waitForKey(meta.partition, meta.baseOffset ?? meta.offset ?? '0');
+    await this.directory.waitForKey(meta.partition, meta.offset);
   }
 }

@@ -163,7 +163,7 @@ export class WebhooksService {
       }),
     };
     const meta = await writeOneOrUnavailable(this.publisher, this.writer.subscription(id, sealed), this.config.KAFKA_PUBLISH_TIMEOUT_MS, 'subscription change');
-    await this.index.waitFor(meta.partition, meta.baseOffset ?? meta.offset ?? '0');
+    await this.index.waitFor(meta.partition, meta.offset);
   }
 
   private resealOr409(sealed: string, what: string, remedy: string): string {
