@@ -67,7 +67,12 @@ export const envSchema = z.object({
     .regex(/^[a-zA-Z0-9._-]{1,100}$/, 'may hold only letters, digits, ".", "_" and "-"')
     .default('webhooks'),
   KAFKA_PARTITIONS: int(6, 1, 1000),
-  KAFKA_PUBLISH_TIMEOUT_MS: int(5000, 100),
+  /** How long the API holds a publish for Kafka's acknowledgement: long enough for a new leader after a broker loss. */
+  KAFKA_PUBLISH_TIMEOUT_MS: int(15000, 100),
+  /** Replicas of every topic hookstream creates; unset: 3, or the number of brokers when fewer. */
+  KAFKA_REPLICATION_FACTOR: z.coerce.number({ message: 'must be a number' }).int('must be a whole number').min(1).max(10).optional(),
+  /** Replicas that must hold a record before it is acknowledged; unset: 2 at a factor of 3 or more, else 1. */
+  KAFKA_MIN_INSYNC_REPLICAS: z.coerce.number({ message: 'must be a number' }).int('must be a whole number').min(1).max(10).optional(),
   KAFKA_SESSION_TIMEOUT_MS: int(10000, 6000, 300000),
   DATABASE_URL: z
     .string()

@@ -2,6 +2,7 @@ export * from './client';
 export * from './topics-admin';
 export * from './publisher';
 export * from './partition-map';
+export * from './replication';
 export * from './batch-consumer';
 export * from './topic-view';
 export * from './partition-progress';

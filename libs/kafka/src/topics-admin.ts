@@ -1,5 +1,6 @@
 import type { Admin, ITopicConfig, Kafka } from 'kafkajs';
 import type { Topics } from '@app/contracts';
+import { ReplicaShortfall, ReplicationSettings, replicationSettings, topicsBelowFactor } from './replication';
 
 const DAY_MS = 24 * 3600 * 1000;
 
@@ -7,19 +8,19 @@ export interface TopicLayout {
   partitions: number;
   /** How long replayable history (events, attempts, dispatch) is kept; the read model can be rebuilt within it. */
   retentionMs: number;
+  /** KAFKA_REPLICATION_FACTOR and KAFKA_MIN_INSYNC_REPLICAS as configured (unset: derived from the cluster). */
+  replication: { factor?: number; minInsync?: number };
 }
 
-/** The topic set with explicit partition counts and configs; creating it is idempotent and every app does it at start. */
-export function topicSpecs(topics: Topics, layout: TopicLayout): ITopicConfig[] {
-  const history = [{ name: 'retention.ms', value: String(layout.retentionMs) }];
-  const compacted = [
-    { name: 'cleanup.policy', value: 'compact' },
-    { name: 'min.compaction.lag.ms', value: '0' },
-  ];
+/** The topic set with explicit partition counts, replication and configs; creating it is idempotent and every app does it at start. */
+export function topicSpecs(topics: Topics, layout: TopicLayout, replication: ReplicationSettings): ITopicConfig[] {
+  const durability = { name: 'min.insync.replicas', value: String(replication.minInsync) };
+  const history = [{ name: 'retention.ms', value: String(layout.retentionMs) }, durability];
+  const compacted = [{ name: 'cleanup.policy', value: 'compact' }, { name: 'min.compaction.lag.ms', value: '0' }, durability];
   const spec = (topic: string, numPartitions: number, configEntries = history): ITopicConfig => ({
     topic,
     numPartitions,
-    replicationFactor: 1,
+    replicationFactor: replication.factor,
     configEntries,
   });
   return [
@@ -39,11 +40,19 @@ export function topicSpecs(topics: Topics, layout: TopicLayout): ITopicConfig[] 
   ];
 }
 
-export async function ensureTopics(kafka: Kafka, topics: Topics, layout: TopicLayout): Promise<void> {
+export interface TopicsReport {
+  replication: ReplicationSettings;
+  /** Topics that existed before with fewer replicas than the factor (they are not changed here). */
+  belowFactor: ReplicaShortfall[];
+}
+
+export async function ensureTopics(kafka: Kafka, topics: Topics, layout: TopicLayout): Promise<TopicsReport> {
   const admin = kafka.admin();
   await admin.connect();
   try {
-    const specs = topicSpecs(topics, layout);
+    const { brokers } = await admin.describeCluster();
+    const replication = replicationSettings(layout.replication, brokers.length);
+    const specs = topicSpecs(topics, layout, replication);
     const existing = new Set(await admin.listTopics());
     const missing = specs.filter((t) => !existing.has(t.topic));
     if (missing.length > 0) {
@@ -56,6 +65,7 @@ export async function ensureTopics(kafka: Kafka, topics: Topics, layout: TopicLa
       }
     }
     await untilLeadersKnown(admin, specs.map((t) => t.topic));
+    return { replication, belowFactor: await topicsBelowFactor(admin, specs.map((t) => t.topic), replication.factor) };
   } finally {
     await admin.disconnect();
   }

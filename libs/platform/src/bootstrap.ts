@@ -6,9 +6,9 @@ import type { Kafka } from 'kafkajs';
 import type { Registry } from 'prom-client';
 import { HookstreamConfig } from '@app/config';
 import { CheckState, createLogger, HealthCheck, Logger, NestPinoLogger, startOpsServer } from '@app/observability';
-import { boundHeapGrowth, configOrExit, kafkaHealth, prepareTopics, retryUntilUp } from './start-up';
+import { boundHeapGrowth, configOrExit, kafkaHealth, prepareTopics, retryUntilUp, topicsHealth } from './start-up';
 import { KafkaWorkerTransport, WORKER_CONSUMERS, WorkerConsumer } from './kafka-worker.transport';
-import { KAFKA, METRICS_REGISTRY } from './tokens';
+import { KAFKA, METRICS_REGISTRY, TOPICS_REPORT } from './tokens';
 
 export type Check = () => Promise<CheckState>;
 
@@ -51,23 +51,30 @@ export function runApp(spec: AppSpec): void {
   });
 }
 
+/** Facts start-up learnt before the Nest application exists (global: every module may inject them). */
+class StartUpFacts {}
+/** The root of every app: its own module beside the start-up facts. */
+class AppRoot {}
+
 async function start(spec: AppSpec, config: HookstreamConfig, logger: Logger): Promise<void> {
-  await retryUntilUp(() => prepareTopics(config, logger), logger, 'Kafka');
+  const topics = await retryUntilUp(() => prepareTopics(config, logger), logger, 'Kafka');
+  const facts: DynamicModule = { module: StartUpFacts, global: true, providers: [{ provide: TOPICS_REPORT, useValue: topics }], exports: [TOPICS_REPORT] };
+  const root = (module: DynamicModule): DynamicModule => ({ module: AppRoot, imports: [module, facts] });
   const nestLogger = new NestPinoLogger(logger);
   let close: () => Promise<void>;
   let port: number;
   if (spec.run.kind === 'http') {
-    const app = await NestFactory.create<NestExpressApplication>(spec.module(config), { bodyParser: false, logger: nestLogger });
+    const app = await NestFactory.create<NestExpressApplication>(root(spec.module(config)), { bodyParser: false, logger: nestLogger });
     spec.run.configure(app, config, logger);
     await app.listen(config.PORT, '::');
     port = config.PORT;
     close = () => app.close();
   } else {
     const transport = new KafkaWorkerTransport(config.SHUTDOWN_TIMEOUT_MS);
-    const app = await NestFactory.createMicroservice<MicroserviceOptions>(spec.module(config), { strategy: transport, logger: nestLogger });
+    const app = await NestFactory.createMicroservice<MicroserviceOptions>(root(spec.module(config)), { strategy: transport, logger: nestLogger });
     transport.use(app.get<WorkerConsumer[]>(WORKER_CONSUMERS));
     await app.listen();
-    const checks = Object.entries({ kafka: kafkaHealth(app.get<Kafka>(KAFKA)), ...spec.run.checks?.(app) });
+    const checks = Object.entries({ kafka: kafkaHealth(app.get<Kafka>(KAFKA)), topics: topicsHealth(topics), ...spec.run.checks?.(app) });
     const health: HealthCheck = async () => Object.fromEntries(await Promise.all(checks.map(async ([k, check]) => [k, await check()] as const)));
     port = spec.run.port(config);
     const ops = await startOpsServer(port, app.get<Registry>(METRICS_REGISTRY), health, config.OPS_HOST);

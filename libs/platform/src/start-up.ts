@@ -2,7 +2,7 @@ import { setFlagsFromString } from 'node:v8';
 import type { Kafka } from 'kafkajs';
 import { ConfigError, HookstreamConfig, loadConfig } from '@app/config';
 import { topicsFor } from '@app/contracts';
-import { createKafka, DEFAULT_RETENTION_MS, ensureTopics } from '@app/kafka';
+import { createKafka, DEFAULT_RETENTION_MS, ensureTopics, raiseFactorHint, TopicsReport } from '@app/kafka';
 import type { CheckState, Logger } from '@app/observability';
 
 /**
@@ -28,13 +28,30 @@ export function configOrExit(): HookstreamConfig {
   }
 }
 
-/** Creates every topic with its partition count and configs; safe to run from every app at start. */
-export async function prepareTopics(config: HookstreamConfig, logger: Logger): Promise<void> {
+/**
+ * Creates every topic with its partition count, replication and configs; safe to run from every app at
+ * start. Topics that already exist with fewer replicas than the factor are left as they are (raising it
+ * moves data between brokers: an operator's decision) and reported in a warning and in /health.
+ */
+export async function prepareTopics(config: HookstreamConfig, logger: Logger): Promise<TopicsReport> {
   const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: 'hookstream-setup' }, logger);
-  await ensureTopics(kafka, topicsFor(config.KAFKA_TOPIC_PREFIX, config.retry), {
+  const report = await ensureTopics(kafka, topicsFor(config.KAFKA_TOPIC_PREFIX, config.retry), {
     partitions: config.KAFKA_PARTITIONS,
     retentionMs: DEFAULT_RETENTION_MS,
+    replication: { factor: config.KAFKA_REPLICATION_FACTOR, minInsync: config.KAFKA_MIN_INSYNC_REPLICAS },
   });
+  const { factor, minInsync } = report.replication;
+  if (config.KAFKA_REPLICATION_FACTOR === undefined && factor < 3) {
+    logger.warn({ 'kafka.replication_factor': factor }, `the cluster has fewer than 3 brokers, so topics get ${factor} replica(s): the loss of a broker's disk loses acknowledged events`);
+  }
+  if (report.belowFactor.length > 0) logger.warn({ 'kafka.topics': report.belowFactor.map((t) => t.topic) }, raiseFactorHint(report.belowFactor, factor, config.KAFKA_BROKERS));
+  logger.info({ 'kafka.replication_factor': factor, 'kafka.min_insync_replicas': minInsync }, 'topics ready');
+  return report;
+}
+
+/** `/health`'s view of the topics: degraded while some of them hold fewer replicas than the factor. */
+export function topicsHealth(report: TopicsReport): () => Promise<CheckState> {
+  return () => Promise.resolve(report.belowFactor.length > 0 ? 'degraded' : 'up');
 }
 
 /** Health of Kafka as seen by a fresh admin connection. */

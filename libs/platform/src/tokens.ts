@@ -6,3 +6,5 @@ export const TOPICS = Symbol('TOPICS');
 export const APP_NAME = Symbol('APP_NAME');
 /** Gauge of consumer lag per group, topic and partition (`hookstream_consumer_lag`). */
 export const CONSUMER_LAG = Symbol('CONSUMER_LAG');
+/** What start-up found of the topics (`TopicsReport`): the replication in force and topics below its factor. */
+export const TOPICS_REPORT = Symbol('TOPICS_REPORT');

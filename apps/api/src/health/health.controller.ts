@@ -6,33 +6,38 @@ import type { Registry } from 'prom-client';
 import { CheckState, healthAnswer } from '@app/observability';
 import { Database } from '@app/persistence';
 import { SubscriptionIndex } from '@app/subscriptions';
-import { KAFKA, kafkaHealth, METRICS_REGISTRY } from '@app/platform';
+import type { TopicsReport } from '@app/kafka';
+import { KAFKA, kafkaHealth, METRICS_REGISTRY, TOPICS_REPORT, topicsHealth } from '@app/platform';
 import { AdminOnly, Public } from '../access/access.decorators';
 
 @ApiTags('operations')
 @Controller()
 export class HealthController {
   private readonly kafka: () => Promise<CheckState>;
+  private readonly topics: () => Promise<CheckState>;
 
   constructor(
     @Inject(KAFKA) kafka: Kafka,
     @Inject(METRICS_REGISTRY) private readonly registry: Registry,
     private readonly db: Database,
     private readonly subscriptions: SubscriptionIndex,
+    @Inject(TOPICS_REPORT) topics: TopicsReport,
   ) {
     this.kafka = kafkaHealth(kafka);
+    this.topics = topicsHealth(topics);
   }
 
   /**
    * Liveness and readiness: 200 when Kafka and Postgres answer, 503 naming what does not; `degraded` (still
-   * 200) when subscriptions exist whose secrets the configured keys cannot open.
+   * 200) when subscriptions exist whose secrets the configured keys cannot open, or topics hold fewer
+   * replicas than KAFKA_REPLICATION_FACTOR.
    */
   @Get('health')
   @Public()
   async health(@Res() res: Response): Promise<void> {
-    const [kafka, postgres] = await Promise.all([this.kafka(), this.db.health()]);
+    const [kafka, postgres, topics] = await Promise.all([this.kafka(), this.db.health(), this.topics()]);
     const subscriptions = this.subscriptions.unusableCount > 0 ? 'degraded' : 'up';
-    const { code, body } = healthAnswer({ kafka, postgres, subscriptions });
+    const { code, body } = healthAnswer({ kafka, postgres, subscriptions, topics });
     res.status(code).json(body);
   }
 
