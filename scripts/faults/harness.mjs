@@ -8,8 +8,13 @@ import { recreateDatabase, startApp, stopApps, systemEnv, waitHealthy } from '..
 
 let nextPort = 3300;
 
+/** The variable that sets each app's port (a second instance gets its own). */
+const PORT_VARIABLE = { api: 'PORT', dispatcher: 'DISPATCHER_PORT', 'retry-scheduler': 'RETRY_SCHEDULER_PORT', 'status-projector': 'STATUS_PROJECTOR_PORT' };
+const appOf = (instance) => instance.replace(/-2$/, '');
+
 export class System {
-  constructor(root, infra, name, overrides = {}) {
+  /** `instances: 2` runs a second instance of every app (`<app>-2`) in the same consumer groups. */
+  constructor(root, infra, name, overrides = {}, { instances = 1 } = {}) {
     this.root = root;
     this.infra = infra;
     this.prefix = `faults-${name}-${Date.now().toString(36)}`;
@@ -17,11 +22,16 @@ export class System {
     this.logsDir = join(root, '.data', 'fault-logs', this.prefix);
     const port = (nextPort += 10);
     this.ports = { api: port, dispatcher: port + 1, 'retry-scheduler': port + 2, 'status-projector': port + 3 };
+    if (instances === 2) Object.assign(this.ports, { 'api-2': port + 5, 'dispatcher-2': port + 6, 'retry-scheduler-2': port + 7, 'status-projector-2': port + 8 });
+    this.apiTurn = 0;
     this.env = systemEnv(root, { prefix: this.prefix, key: this.key, basePort: port, kafka: infra.kafka, postgres: infra.postgres }, {
       RETRY_BASE_MS: '200',
       RETRY_MULTIPLIER: '4',
       RETRY_MAX: '5',
       KAFKA_PUBLISH_TIMEOUT_MS: '2000',
+      // The receiver fails most first attempts on purpose (retries waiting in every tier); with the breaker's
+      // default threshold its circuit would open and defer everything for minutes. The breaker has its own tests.
+      CIRCUIT_FAILURE_THRESHOLD: '10000',
       ...overrides,
     });
     this.apps = new Map();
@@ -29,12 +39,27 @@ export class System {
 
   async start() {
     await recreateDatabase(this.infra.postgres.url);
-    for (const app of Object.keys(this.ports)) this.apps.set(app, startApp(this.root, app, this.env, this.logsDir));
+    for (const instance of Object.keys(this.ports)) this.apps.set(instance, this.launch(instance));
     await this.healthy();
   }
 
-  healthy(apps = Object.keys(this.ports)) {
-    return waitHealthy(apps.map((a) => `http://127.0.0.1:${this.ports[a]}/health`), 120000);
+  /** Starts an instance; its log is `<app>.log` or `<app>-2.log`. */
+  launch(instance) {
+    const app = appOf(instance);
+    const env = { ...this.env, [PORT_VARIABLE[app]]: String(this.ports[instance]) };
+    const handle = startApp(this.root, app, env, this.logsDir, undefined, [], `${instance}.log`);
+    return { ...handle, app: instance };
+  }
+
+  /** Waits until the instances answer /health; fails at once, with the end of its log, when one has exited. */
+  async healthy(apps = Object.keys(this.ports)) {
+    const exited = new Promise((_, reject) => {
+      for (const a of apps) {
+        this.apps.get(a)?.child.once('exit', (code, signal) => reject(new Error(`${a} exited during start-up (${signal ?? code}): ${this.logText(a).trim().split('\n').slice(-3).join(' | ')}`)));
+      }
+    });
+    exited.catch(() => undefined);
+    await Promise.race([waitHealthy(apps.map((a) => `http://127.0.0.1:${this.ports[a]}/health`), 120000), exited]);
   }
 
   /** SIGKILL (a crash) or SIGTERM (a graceful stop) of one app; resolves when it has exited. */
@@ -46,19 +71,22 @@ export class System {
     await exited;
   }
 
-  async restartApp(app) {
-    this.apps.set(app, startApp(this.root, app.replace(/-2$/, ''), { ...this.env, ...(app.endsWith('-2') ? { DISPATCHER_PORT: String(this.ports[app]) } : {}) }, this.logsDir));
-    await this.healthy([app]);
+  async restartApp(instance) {
+    this.apps.set(instance, this.launch(instance));
+    await this.healthy([instance]);
   }
 
   /** A second dispatcher in the same consumer groups. */
   async addDispatcher() {
-    this.ports['dispatcher-2'] = this.ports.api + 5;
+    this.ports['dispatcher-2'] = this.ports.api + 6;
     await this.restartApp('dispatcher-2');
   }
 
+  /** A call to an API instance: with two, they take turns, as behind a load balancer. */
   api(method, path, body, timeoutMs = 5000) {
-    return fetch(`http://127.0.0.1:${this.ports.api}${path}`, {
+    const apis = ['api', 'api-2'].filter((a) => this.ports[a] !== undefined);
+    const port = this.ports[apis[this.apiTurn++ % apis.length]];
+    return fetch(`http://127.0.0.1:${port}${path}`, {
       method,
       headers: { authorization: `Bearer ${this.key}`, 'content-type': 'application/json' },
       body: body && JSON.stringify(body),

@@ -7,7 +7,7 @@ import { CountingReceiver, Load, System } from './harness.mjs';
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 const SNAPSHOT = [
-  `SELECT id, type, data, occurred_at, accepted_at, subscriber_count FROM events ORDER BY id`,
+  `SELECT id, type, data, occurred_at, accepted_at, subscriber_count, status, attempts, last_attempt_at, deliveries_total, deliveries_delivered, deliveries_failed FROM events ORDER BY id`,
   `SELECT event_id, subscription_id, url, status, attempts, last_attempt_at, last_status_code, last_error, next_attempt_at FROM deliveries ORDER BY 1, 2`,
   `SELECT event_id, subscription_id, attempt, url, started_at, duration_ms, status_code, error, outcome FROM attempts ORDER BY 1, 2, 3`,
   `SELECT id, url, events, auth_type, auth_username, secret_sealed, enabled, created_at, updated_at FROM subscriptions ORDER BY id`,
@@ -57,7 +57,9 @@ export async function rebuildScenario(root, infra, kafkaClient, rate) {
     const names = ['events', 'deliveries', 'attempts', 'subscriptions', 'audit_log'];
     const rowCounts = live.map((t) => JSON.parse(t).length);
     const checks = names.map((n, k) => [`${n}: ${rowCounts[k]} rows, rebuilt ${rebuilt[k] === live[k] ? 'identical' : 'DIFFERENT'}`, rebuilt[k] === live[k]]);
-    checks.push([`rebuild took ${((Date.now() - rebuildStarted) / 1000).toFixed(1)} s`, true]);
+    // Replaying a few thousand records takes seconds; a minute means the rebuild stalled (it stops waiting at 2 min).
+    const tookMs = Date.now() - rebuildStarted;
+    checks.push([`rebuild took ${(tookMs / 1000).toFixed(1)} s (under 60 s)`, tookMs < 60000]);
     return { name: 'rebuild', sent: load.sent, accepted: load.accepted.size, checks };
   } finally {
     await sys.stop();

@@ -36,6 +36,22 @@ export const SCENARIOS = {
     checkNotEarly: true,
     inject: killAndRestart('retry-scheduler'),
   },
+  'scaled-out': {
+    quick: true,
+    about: 'two instances of every app; one instance of each SIGKILLed in turn under load, then all four restarted',
+    instances: 2,
+    loadMs: 30000,
+    failFirst: failInEveryTier,
+    checkNotEarly: true,
+    async inject({ sys, marks }) {
+      for (const app of ['dispatcher', 'retry-scheduler', 'status-projector', 'api']) {
+        await sys.stopApp(`${app}-2`, 'SIGKILL');
+        await sleep(4000);
+      }
+      await Promise.all(['dispatcher', 'retry-scheduler', 'status-projector', 'api'].map((app) => sys.restartApp(`${app}-2`)));
+      marks.repairedAt = Date.now();
+    },
+  },
   'projector-kill': {
     quick: true,
     about: 'SIGKILL of the status projector, restarted after 5 s',

@@ -81,8 +81,8 @@ function systemPostgresOutage() {
   return { down: async () => void ctl('stop'), up: async () => void ctl('start') };
 }
 
-/** Starts one app from dist/ with `env`; its output goes to `<logsDir>/<app>.log` and, if given, to `echo`. */
-export function startApp(root, app, env, logsDir, echo, args = []) {
+/** Starts one app from dist/ with `env`; its output goes to `<logsDir>/<app>.log` (or `logName`) and, if given, to `echo`. */
+export function startApp(root, app, env, logsDir, echo, args = [], logName = `${app}.log`) {
   mkdirSync(logsDir, { recursive: true });
   // HOOKSTREAM_NODE_ARGS: extra node flags for the apps, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
   const nodeArgs = (env.HOOKSTREAM_NODE_ARGS ?? process.env.HOOKSTREAM_NODE_ARGS ?? '').split(' ').filter(Boolean);
@@ -91,7 +91,7 @@ export function startApp(root, app, env, logsDir, echo, args = []) {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  const log = createWriteStream(join(logsDir, `${app}.log`), { flags: 'a' });
+  const log = createWriteStream(join(logsDir, logName), { flags: 'a' });
   for (const stream of [child.stdout, child.stderr]) {
     stream.pipe(log, { end: false });
     if (echo) stream.on('data', (d) => echo(app, d));

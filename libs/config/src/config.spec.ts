@@ -10,6 +10,8 @@ describe('loadConfig', () => {
     expect(c.retry).toEqual({ baseMs: 1000, multiplier: 4, max: 5 });
     expect(c.IDEMPOTENCY_WINDOW_HOURS).toBe(24);
     expect(c.ALLOW_INSECURE_HTTP).toBe(false);
+    expect(c.KAFKA_PUBLISH_TIMEOUT_MS).toBe(15000);
+    expect(c.KAFKA_REPLICATION_FACTOR).toBeUndefined();
   });
 
   it('names the first bad variable', () => {
@@ -18,6 +20,13 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ ...base, ENCRYPTION_KEY: 'c2hvcnQ=' })).toThrow(/ENCRYPTION_KEY must be 32 bytes/);
     expect(() => loadConfig({ ...base, API_ALLOWED_CIDRS: '10.0.0.0/8, 300.1.1.1/8' })).toThrow(/API_ALLOWED_CIDRS "300.1.1.1\/8" is not a CIDR range/);
     expect(() => loadConfig({ ...base, TRUST_PROXY: 'proxy.local' })).toThrow(/TRUST_PROXY "proxy.local" is not a CIDR range/);
+  });
+
+  it('says which bound a number is outside of, not that it is no number', () => {
+    expect(() => loadConfig({ ...base, CIRCUIT_FAILURE_THRESHOLD: '1000000' })).toThrow(/CIRCUIT_FAILURE_THRESHOLD must be at most 10000$/);
+    expect(() => loadConfig({ ...base, RETRY_MAX: '-1' })).toThrow(/RETRY_MAX must be at least 0$/);
+    expect(() => loadConfig({ ...base, RETRY_JITTER: '2' })).toThrow(/RETRY_JITTER must be at most 1$/);
+    expect(() => loadConfig({ ...base, KAFKA_REPLICATION_FACTOR: '0' })).toThrow(/KAFKA_REPLICATION_FACTOR must be at least 1$/);
   });
 
   it('refuses development defaults in production', () => {

@@ -7,8 +7,14 @@ const bool = (fallback: boolean) =>
     .default(fallback ? 'true' : 'false')
     .transform((v) => v === 'true' || v === '1');
 
+// zod's coerce takes the type's message for range errors too unless each bound names its own.
 const int = (fallback: number, min: number, max = Number.MAX_SAFE_INTEGER) =>
-  z.coerce.number({ message: 'must be a number' }).int('must be a whole number').min(min).max(max).default(fallback);
+  z.coerce
+    .number({ message: 'must be a number' })
+    .int('must be a whole number')
+    .min(min, `must be at least ${min}`)
+    .max(max, `must be at most ${max}`)
+    .default(fallback);
 
 const list = (fallback: string) =>
   z
@@ -70,9 +76,9 @@ export const envSchema = z.object({
   /** How long the API holds a publish for Kafka's acknowledgement: long enough for a new leader after a broker loss. */
   KAFKA_PUBLISH_TIMEOUT_MS: int(15000, 100),
   /** Replicas of every topic hookstream creates; unset: 3, or the number of brokers when fewer. */
-  KAFKA_REPLICATION_FACTOR: z.coerce.number({ message: 'must be a number' }).int('must be a whole number').min(1).max(10).optional(),
+  KAFKA_REPLICATION_FACTOR: z.coerce.number({ message: 'must be a number' }).int('must be a whole number').min(1, 'must be at least 1').max(10, 'must be at most 10').optional(),
   /** Replicas that must hold a record before it is acknowledged; unset: 2 at a factor of 3 or more, else 1. */
-  KAFKA_MIN_INSYNC_REPLICAS: z.coerce.number({ message: 'must be a number' }).int('must be a whole number').min(1).max(10).optional(),
+  KAFKA_MIN_INSYNC_REPLICAS: z.coerce.number({ message: 'must be a number' }).int('must be a whole number').min(1, 'must be at least 1').max(10, 'must be at most 10').optional(),
   KAFKA_SESSION_TIMEOUT_MS: int(10000, 6000, 300000),
   DATABASE_URL: z
     .string()
@@ -85,10 +91,10 @@ export const envSchema = z.object({
   DELIVERY_CONCURRENCY: int(1024, 1, 10000),
   DELIVERY_CLIENT: z.enum(['got', 'undici'], { message: 'must be got or undici' }).default('undici'),
   RETRY_BASE_MS: int(1000, 1),
-  RETRY_MULTIPLIER: z.coerce.number({ message: 'must be a number' }).min(1).max(100).default(4),
+  RETRY_MULTIPLIER: z.coerce.number({ message: 'must be a number' }).min(1, 'must be at least 1').max(100, 'must be at most 100').default(4),
   RETRY_MAX: int(5, 0, 20),
   /** Each retry's due time moves later by up to this share of its delay (never earlier). */
-  RETRY_JITTER: z.coerce.number({ message: 'must be a number' }).min(0).max(1).default(0.1),
+  RETRY_JITTER: z.coerce.number({ message: 'must be a number' }).min(0, 'must be at least 0').max(1, 'must be at most 1').default(0.1),
   /** Deliveries one responsive endpoint may have in flight; 0: an eighth of DELIVERY_CONCURRENCY. A slow one gets an eighth of it. */
   ENDPOINT_MAX_IN_FLIGHT: int(0, 0, 10000),
   CIRCUIT_FAILURE_THRESHOLD: int(5, 1, 10000),
@@ -116,7 +122,7 @@ export const envSchema = z.object({
   ),
   SHUTDOWN_TIMEOUT_MS: int(15000, 0),
   SECRET_ROTATION_GRACE_SECONDS: int(86400, 0, 30 * 86400),
-  IDEMPOTENCY_WINDOW_HOURS: z.coerce.number({ message: 'must be a number' }).positive().max(24 * 30).default(24),
+  IDEMPOTENCY_WINDOW_HOURS: z.coerce.number({ message: 'must be a number' }).positive('must be more than 0').max(24 * 30, `must be at most ${24 * 30}`).default(24),
   IDEMPOTENCY_MAX_KEYS: int(1_000_000, 1000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   HOOKSTREAM_DATA_DIR: z.string().default('.data'),
