@@ -32,6 +32,8 @@ async function main() {
   // The defaults under test: no KAFKA_REPLICATION_FACTOR, KAFKA_MIN_INSYNC_REPLICAS or publish timeout set.
   const sys = new System(root, { kafka: { brokers: cluster.brokers }, postgres }, 'cluster');
   delete sys.env.KAFKA_PUBLISH_TIMEOUT_MS;
+  // To see what a shorter hold does (e.g. the 5 s the API used to wait): CLUSTER_PUBLISH_TIMEOUT_MS=5000.
+  if (process.env.CLUSTER_PUBLISH_TIMEOUT_MS) sys.env.KAFKA_PUBLISH_TIMEOUT_MS = process.env.CLUSTER_PUBLISH_TIMEOUT_MS;
   const receiver = new CountingReceiver();
   const marks = {};
   try {
