@@ -1,9 +1,14 @@
-import { Kafka, logLevel, LogEntry } from 'kafkajs';
+import { Kafka, logLevel, LogEntry, SASLOptions } from 'kafkajs';
+import type { KafkaConnection } from '@app/config';
 import type { Logger } from '@app/observability';
 
 export interface KafkaSettings {
   brokers: string[];
   clientId: string;
+  /** TLS and SASL (config.kafkaConnection); absent: plaintext without authentication. */
+  connection?: KafkaConnection;
+  /** kafkajs' own retries of a failed request or connection (default 8). */
+  retries?: number;
 }
 
 const LEVELS: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
@@ -16,12 +21,15 @@ const LEVELS: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
 /** A kafkajs client whose own log lines go into our structured log. */
 export function createKafka(settings: KafkaSettings, logger: Logger): Kafka {
   const log = logger.child({ 'log.logger': 'kafkajs' });
+  const { ssl, sasl } = settings.connection ?? {};
   return new Kafka({
     clientId: settings.clientId,
     brokers: settings.brokers,
+    ...(ssl ? { ssl } : {}),
+    ...(sasl ? { sasl: saslOptions(sasl) } : {}),
     connectionTimeout: 3000,
     requestTimeout: 30000,
-    retry: { initialRetryTime: 100, maxRetryTime: 5000, retries: 8 },
+    retry: { initialRetryTime: 100, maxRetryTime: 5000, retries: settings.retries ?? 8 },
     logLevel: logLevel.WARN,
     logCreator:
       () =>
@@ -30,4 +38,15 @@ export function createKafka(settings: KafkaSettings, logger: Logger): Kafka {
         log[LEVELS[level] ?? 'info']({ 'kafka.namespace': namespace, ...rest }, message);
       },
   });
+}
+
+function saslOptions({ mechanism, username, password }: NonNullable<KafkaConnection['sasl']>): SASLOptions {
+  switch (mechanism) {
+    case 'plain':
+      return { mechanism, username, password };
+    case 'scram-sha-256':
+      return { mechanism, username, password };
+    case 'scram-sha-512':
+      return { mechanism, username, password };
+  }
 }

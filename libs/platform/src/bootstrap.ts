@@ -6,6 +6,8 @@ import type { Kafka } from 'kafkajs';
 import type { Registry } from 'prom-client';
 import { HookstreamConfig } from '@app/config';
 import { CheckState, createLogger, HealthCheck, Logger, NestPinoLogger, startOpsServer } from '@app/observability';
+import { lastingConnectionProblem } from '@app/kafka';
+import { StartUpRefused } from './kafka-access';
 import { boundHeapGrowth, configOrExit, kafkaHealth, prepareTopics, retryUntilUp } from './start-up';
 import { KafkaWorkerTransport, WORKER_CONSUMERS, WorkerConsumer } from './kafka-worker.transport';
 import { KAFKA, METRICS_REGISTRY } from './tokens';
@@ -36,8 +38,9 @@ export interface AppSpec {
 
 /**
  * The one start-up path of every app: heap bound, config (or a one-line reason and exit 78), logger,
- * topics, the Nest application, and a graceful stop on SIGTERM/SIGINT within SHUTDOWN_TIMEOUT_MS (consumers
- * drain and commit, the producer flushes, connections close), forced after that.
+ * topics (a refused Kafka password or certificate: also a one-line reason and exit 78), the Nest
+ * application, and a graceful stop on SIGTERM/SIGINT within SHUTDOWN_TIMEOUT_MS (consumers drain and
+ * commit, the producer flushes, connections close), forced after that.
  */
 export function runApp(spec: AppSpec): void {
   boundHeapGrowth();
@@ -45,6 +48,12 @@ export function runApp(spec: AppSpec): void {
   const logger = createLogger(spec.name, config.LOG_LEVEL);
   process.on('unhandledRejection', (e) => logger.error({ 'error.message': String(e) }, 'unhandled rejection'));
   start(spec, config, logger).catch((e: Error) => {
+    if (e instanceof StartUpRefused) {
+      // A setting is wrong, as with a bad variable: one line that names it, and the same exit code.
+      logger.fatal(e.message);
+      logger.flush();
+      process.exit(78);
+    }
     logger.fatal({ 'error.message': e.message, 'error.stack_trace': e.stack }, `${spec.name} could not start`);
     logger.flush();
     process.exit(1);
@@ -52,7 +61,7 @@ export function runApp(spec: AppSpec): void {
 }
 
 async function start(spec: AppSpec, config: HookstreamConfig, logger: Logger): Promise<void> {
-  await retryUntilUp(() => prepareTopics(config, logger), logger, 'Kafka');
+  await retryUntilUp(() => prepareTopics(config, logger), logger, 'Kafka', { lasting: lastingConnectionProblem });
   const nestLogger = new NestPinoLogger(logger);
   let close: () => Promise<void>;
   let port: number;

@@ -36,7 +36,7 @@ export class PlatformModule {
         { provide: TOPICS, useValue: topicsFor(config.KAFKA_TOPIC_PREFIX, config.retry) },
         { provide: METRICS_REGISTRY, useValue: registry },
         { provide: CONSUMER_LAG, useValue: consumerLagGauge(registry) },
-        { provide: KAFKA, useFactory: () => createKafka({ brokers: config.KAFKA_BROKERS, clientId: `hookstream-${app}` }, logger) },
+        { provide: KAFKA, useFactory: () => createKafka({ brokers: config.KAFKA_BROKERS, clientId: `hookstream-${app}`, connection: config.kafkaConnection }, logger) },
         { provide: Publisher, useFactory: (kafka: Kafka) => new Publisher(kafka), inject: [KAFKA] },
         { provide: SecretBox, useValue: new SecretBox(config.encryptionKey, config.previousEncryptionKeys) },
         { provide: RecordWriter, useFactory: (topics: Topics) => new RecordWriter(topics), inject: [TOPICS] },

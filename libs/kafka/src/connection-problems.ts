@@ -1,0 +1,69 @@
+/**
+ * Kafka connection failures that come back the same on every try: credentials, certificates and
+ * permissions. Start-up stops on these with the setting to fix instead of retrying; anything else
+ * (a broker still starting, a network blip) is worth another try.
+ */
+
+/** Node's codes for a certificate chain that leads to no CA the client trusts. */
+const UNTRUSTED = new Set([
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'CERT_UNTRUSTED',
+  'CERT_SIGNATURE_FAILURE',
+]);
+
+const OUT_OF_DATE = new Set(['CERT_HAS_EXPIRED', 'CERT_NOT_YET_VALID']);
+
+/** TLS alerts a broker sends when it refuses the client's certificate (or that there is none). */
+const CLIENT_CERT_REFUSED = /ALERT_(CERTIFICATE_REQUIRED|BAD_CERTIFICATE|UNKNOWN_CA|CERTIFICATE_UNKNOWN|CERTIFICATE_EXPIRED|ACCESS_DENIED)$/;
+
+const DENIED: Record<string, string> = {
+  TOPIC_AUTHORIZATION_FAILED: 'access to a topic',
+  CLUSTER_AUTHORIZATION_FAILED: 'a cluster operation (creating topics)',
+  GROUP_AUTHORIZATION_FAILED: 'access to a consumer group',
+};
+
+interface Failure {
+  name?: string;
+  code?: string;
+  type?: string;
+  message?: string;
+  cause?: unknown;
+  /** createTopics: one error per topic, in an aggregate. */
+  topicErrors?: unknown[];
+}
+
+/** The error and those kafkajs wrapped inside it (causes, per-topic errors), outermost first. */
+function chain(error: unknown, depth = 0): Failure[] {
+  if (typeof error !== 'object' || error === null || depth > 8) return [];
+  const e = error as Failure;
+  return [e, ...chain(e.cause, depth + 1), ...(Array.isArray(e.topicErrors) ? e.topicErrors.flatMap((t) => chain(t, depth + 1)) : [])];
+}
+
+function problemOf(e: Failure): string | undefined {
+  const detail = (e.message ?? '').replace(/^Connection error: /, '');
+  if (e.name === 'KafkaJSSASLAuthenticationError') {
+    if (/mechanism is not supported/.test(detail)) return `Kafka does not offer this SASL mechanism (${detail}): check KAFKA_SASL_MECHANISM`;
+    return `Kafka refused the SASL credentials (${detail}): check KAFKA_SASL_USERNAME / KAFKA_SASL_PASSWORD`;
+  }
+  const code = e.code ?? '';
+  if (UNTRUSTED.has(code)) return `Kafka's TLS certificate is not trusted (${detail}): set KAFKA_SSL_CA_FILE to the CA certificate of the cluster`;
+  if (code === 'ERR_TLS_CERT_ALTNAME_INVALID') return `Kafka's TLS certificate does not name the broker (${detail}): check the host names in KAFKA_BROKERS`;
+  if (OUT_OF_DATE.has(code)) return `Kafka's TLS certificate is not valid now (${detail}): the cluster's certificate needs renewing, or this machine's clock is wrong`;
+  if (CLIENT_CERT_REFUSED.test(code)) return `Kafka refused the client certificate (${detail}): check KAFKA_SSL_CERT_FILE / KAFKA_SSL_KEY_FILE`;
+  const denied = DENIED[e.type ?? ''];
+  if (denied) return `Kafka denied ${denied} to this client (${detail}): grant the user in KAFKA_SASL_USERNAME the ACLs hookstream needs`;
+  return undefined;
+}
+
+/** The one-line reason to stop, naming the setting to fix; undefined when trying again may work. */
+export function lastingConnectionProblem(error: unknown): string | undefined {
+  for (const e of chain(error)) {
+    const problem = problemOf(e);
+    if (problem) return problem;
+  }
+  return undefined;
+}
