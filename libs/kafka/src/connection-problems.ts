@@ -43,27 +43,40 @@ function chain(error: unknown, depth = 0): Failure[] {
   return [e, ...chain(e.cause, depth + 1), ...(Array.isArray(e.topicErrors) ? e.topicErrors.flatMap((t) => chain(t, depth + 1)) : [])];
 }
 
-function problemOf(e: Failure): string | undefined {
-  const detail = (e.message ?? '').replace(/^Connection error: /, '');
+/** Why start-up stops, naming the setting to fix, and what the broker or TLS said. */
+export interface LastingProblem {
+  reason: string;
+  detail: string;
+}
+
+function reasonOf(e: Failure, detail: string): string | undefined {
   if (e.name === 'KafkaJSSASLAuthenticationError') {
-    if (/mechanism is not supported/.test(detail)) return `Kafka does not offer this SASL mechanism (${detail}): check KAFKA_SASL_MECHANISM`;
-    return `Kafka refused the SASL credentials (${detail}): check KAFKA_SASL_USERNAME / KAFKA_SASL_PASSWORD`;
+    if (/mechanism is not supported/.test(detail)) return 'Kafka does not offer this SASL mechanism: check KAFKA_SASL_MECHANISM';
+    return 'Kafka refused the SASL credentials: check KAFKA_SASL_USERNAME / KAFKA_SASL_PASSWORD';
   }
   const code = e.code ?? '';
-  if (UNTRUSTED.has(code)) return `Kafka's TLS certificate is not trusted (${detail}): set KAFKA_SSL_CA_FILE to the CA certificate of the cluster`;
-  if (code === 'ERR_TLS_CERT_ALTNAME_INVALID') return `Kafka's TLS certificate does not name the broker (${detail}): check the host names in KAFKA_BROKERS`;
-  if (OUT_OF_DATE.has(code)) return `Kafka's TLS certificate is not valid now (${detail}): the cluster's certificate needs renewing, or this machine's clock is wrong`;
-  if (CLIENT_CERT_REFUSED.test(code)) return `Kafka refused the client certificate (${detail}): check KAFKA_SSL_CERT_FILE / KAFKA_SSL_KEY_FILE`;
+  if (UNTRUSTED.has(code)) return "Kafka's TLS certificate is not trusted: set KAFKA_SSL_CA_FILE to the CA certificate of the cluster";
+  if (code === 'ERR_TLS_CERT_ALTNAME_INVALID') return "Kafka's TLS certificate does not name the broker: check the host names in KAFKA_BROKERS";
+  if (OUT_OF_DATE.has(code)) return "Kafka's TLS certificate is not valid now: the cluster's certificate needs renewing, or this machine's clock is wrong";
+  if (CLIENT_CERT_REFUSED.test(code)) return 'Kafka refused the client certificate: check KAFKA_SSL_CERT_FILE / KAFKA_SSL_KEY_FILE';
   const denied = DENIED[e.type ?? ''];
-  if (denied) return `Kafka denied ${denied} to this client (${detail}): grant the user in KAFKA_SASL_USERNAME the ACLs hookstream needs`;
+  if (denied) return `Kafka denied ${denied} to this client: grant the user in KAFKA_SASL_USERNAME the ACLs hookstream needs`;
   return undefined;
 }
 
-/** The one-line reason to stop, naming the setting to fix; undefined when trying again may work. */
-export function lastingConnectionProblem(error: unknown): string | undefined {
+/** One line of what went wrong: OpenSSL's reason out of its multi-line message, kafkajs' prefix dropped. */
+function detailOf(e: Failure): string {
+  const message = (e.message ?? '').replace(/^Connection error: /, '');
+  const openssl = /SSL routines:[^:]*:([^:]+):/.exec(message);
+  return (openssl?.[1] ?? message).replace(/\s+/g, ' ').trim();
+}
+
+/** The reason to stop, for a failure every try would repeat; undefined when trying again may work. */
+export function lastingConnectionProblem(error: unknown): LastingProblem | undefined {
   for (const e of chain(error)) {
-    const problem = problemOf(e);
-    if (problem) return problem;
+    const detail = detailOf(e);
+    const reason = reasonOf(e, detail);
+    if (reason) return { reason, detail };
   }
   return undefined;
 }

@@ -50,7 +50,7 @@ export function runApp(spec: AppSpec): void {
   start(spec, config, logger).catch((e: Error) => {
     if (e instanceof StartUpRefused) {
       // A setting is wrong, as with a bad variable: one line that names it, and the same exit code.
-      logger.fatal(e.message);
+      logger.fatal({ 'error.message': e.detail }, e.message);
       logger.flush();
       process.exit(78);
     }

@@ -3,7 +3,15 @@ import { createKafka } from '@app/kafka';
 import type { Logger } from '@app/observability';
 
 /** Start-up stopped for a reason another try cannot fix; the message names the setting to change. */
-export class StartUpRefused extends Error {}
+export class StartUpRefused extends Error {
+  constructor(
+    reason: string,
+    /** What the dependency said, for the log line beside the reason. */
+    readonly detail: string,
+  ) {
+    super(reason);
+  }
+}
 
 /**
  * One connection and one request with kafkajs' own retries off. kafkajs tries a TLS handshake that fails

@@ -4,13 +4,13 @@ import { retryUntilUp } from './start-up';
 
 describe('retryUntilUp', () => {
   const logger = { warn: jest.fn() } as unknown as Logger;
-  const lasting = (e: unknown) => ((e as Error).message === 'refused' ? 'Kafka refused: check KAFKA_SASL_PASSWORD' : undefined);
+  const lasting = (e: unknown) => ((e as Error).message === 'refused' ? { reason: 'Kafka refused: check KAFKA_SASL_PASSWORD', detail: 'refused' } : undefined);
 
   it('stops at the first failure that every try would repeat, with its reason', async () => {
     const step = jest.fn(() => Promise.reject(new Error('refused')));
     const refused = retryUntilUp(step, logger, 'Kafka', { lasting });
     await expect(refused).rejects.toBeInstanceOf(StartUpRefused);
-    await expect(refused).rejects.toThrow(/^Kafka refused: check KAFKA_SASL_PASSWORD$/);
+    await expect(refused).rejects.toMatchObject({ message: 'Kafka refused: check KAFKA_SASL_PASSWORD', detail: 'refused' });
     expect(step).toHaveBeenCalledTimes(1);
   });
 

@@ -58,7 +58,7 @@ export function kafkaHealth(kafka: Kafka): () => Promise<CheckState> {
 export interface RetryOptions {
   timeoutMs?: number;
   /** The reason to stop at once, for a failure that every try would repeat (a refused password). */
-  lasting?: (e: unknown) => string | undefined;
+  lasting?: (e: unknown) => { reason: string; detail: string } | undefined;
 }
 
 /** Retries a start-up step while its dependency is still coming up (e.g. the broker starting beside us). */
@@ -69,7 +69,7 @@ export async function retryUntilUp<T>(step: () => Promise<T>, logger: Logger, wh
       return await step();
     } catch (e) {
       const lasting = options.lasting?.(e);
-      if (lasting) throw new StartUpRefused(lasting);
+      if (lasting) throw new StartUpRefused(lasting.reason, lasting.detail);
       if (Date.now() > deadline) throw e;
       logger.warn({ 'error.message': (e as Error).message, attempt }, `${what} not reachable yet; retrying`);
       await new Promise((r) => setTimeout(r, Math.min(5000, 250 * attempt)));
