@@ -9,6 +9,7 @@ import { api } from '../support/api';
 import { testEnv, uniqueId } from '../support/env';
 import { eventually } from '../support/eventually';
 import { freePort, startApp } from '../support/guarded-system';
+import { grantHookstreamAcls } from '../support/kafka-acls';
 import { Receiver } from '../support/receiver';
 import { runUntilExit } from '../support/refused-start';
 import { SecureBroker, startSecureBroker } from '../support/secure-broker';
@@ -16,13 +17,14 @@ import { CertificateFiles, makeTestCa } from '../support/test-ca';
 import { startTlsPostgres, TlsPostgres } from '../support/tls-postgres';
 
 // A managed cluster as hookstream meets it in production: its own broker that speaks only SASL_SSL to
-// clients (SCRAM-SHA-256/512 and PLAIN users, a certificate from a private CA), and a Postgres that accepts
-// only TLS. Everything here is this file's own: CA, broker, Postgres, topic prefix, ports.
+// clients (SCRAM-SHA-256/512 and PLAIN users, a certificate from a private CA, ACLs enforced), and a Postgres
+// that accepts only TLS. Everything here is this file's own: CA, broker, Postgres, topic prefix, ports.
 describe('managed-cluster connections (Kafka over SASL_SSL, Postgres over TLS)', () => {
   const id = uniqueId('managed').replace(/_/g, '-');
   const dir = join(testEnv().root, '.data', id);
   const user = { name: 'hookstream', password: `scram-${id}` };
   const plainUser = { name: 'hookstream-plain', password: `plain-${id}` };
+  const ungranted = { name: 'hookstream-ungranted', password: `ungranted-${id}` };
   const wrongPassword = `wrong-${id}`;
   const receiver = new Receiver();
   let certs: CertificateFiles;
@@ -34,7 +36,8 @@ describe('managed-cluster connections (Kafka over SASL_SSL, Postgres over TLS)',
 
   beforeAll(async () => {
     certs = makeTestCa(join(dir, 'tls'));
-    [broker, postgres] = await Promise.all([startSecureBroker(join(dir, 'kafka'), certs, [user], plainUser), startTlsPostgres(join(dir, 'postgres'), certs)]);
+    [broker, postgres] = await Promise.all([startSecureBroker(join(dir, 'kafka'), certs, [user, ungranted], plainUser), startTlsPostgres(join(dir, 'postgres'), certs)]);
+    for (const name of [user.name, plainUser.name]) await grantHookstreamAcls(broker.internal, `User:${name}`, id);
     await receiver.start();
     Object.assign(ports, { api: await freePort(), dispatcher: await freePort(), scheduler: await freePort(), projector: await freePort() });
     common = {
@@ -138,6 +141,15 @@ describe('managed-cluster connections (Kafka over SASL_SSL, Postgres over TLS)',
       message: "Kafka's TLS certificate is not trusted: set KAFKA_SSL_CA_FILE to the CA certificate of the cluster",
       'error.message': expect.stringMatching(/certificate/),
     });
+  });
+
+  it('an API whose user lacks the ACLs stops naming them and KAFKA_SASL_USERNAME', async () => {
+    const denied = { KAFKA_SASL_MECHANISM: 'scram-sha-256', KAFKA_SASL_USERNAME: ungranted.name, KAFKA_SASL_PASSWORD: ungranted.password, PORT: String(await freePort()) };
+    const exit = await runUntilExit('api', { ...common, ...denied }, `${id}-ungranted`);
+    expect(exit.code).toBe(78);
+    const fatal = exit.output.split('\n').filter((l) => l.includes('"log.level":"fatal"'));
+    expect(fatal).toHaveLength(1);
+    expect(JSON.parse(fatal[0]!)).toMatchObject({ message: expect.stringMatching(/^Kafka denied .* to this client: grant the user in KAFKA_SASL_USERNAME the ACLs/) });
   });
 
   it('a client certificate from KAFKA_SSL_CERT_FILE / KAFKA_SSL_KEY_FILE opens a broker that wants one (mTLS); without it the refusal names them', async () => {

@@ -17,6 +17,8 @@ export interface SecureBroker {
   saslSsl: string;
   /** An SSL listener that wants a client certificate signed by the test CA (mTLS), as KAFKA_BROKERS. */
   mutualTls: string;
+  /** The plaintext listener between broker and controller, whose anonymous clients are super users: for granting ACLs. */
+  internal: string;
   stop: () => Promise<void>;
 }
 
@@ -43,6 +45,9 @@ sasl.enabled.mechanisms=SCRAM-SHA-256,SCRAM-SHA-512,PLAIN
 listener.name.secure.scram-sha-256.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required;
 listener.name.secure.scram-sha-512.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required;
 listener.name.secure.plain.sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required user_${plainUser.name}="${plainUser.password}";
+# ACLs as on a managed cluster: a SASL user may do only what it was granted (test/support/kafka-acls.ts).
+authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer
+super.users=User:ANONYMOUS
 ssl.keystore.type=PEM
 ssl.keystore.location=${certs.serverKeystore}
 listener.name.mtls.ssl.client.auth=required
@@ -80,7 +85,8 @@ function stopper(child: ChildProcess, pidFile: string): () => Promise<void> {
 
 /**
  * A single KRaft broker of its own in `dir`, with SCRAM users written at format time (SCRAM-SHA-256 and -512
- * for each) and one PLAIN user. Its pid is left in .data/test-pids, so an interrupted run's set-up kills it.
+ * for each), one PLAIN user and ACLs enforced. Its pid is left in .data/test-pids, so an interrupted run's
+ * set-up kills it.
  */
 export async function startSecureBroker(dir: string, certs: CertificateFiles, scramUsers: ScramUser[], plainUser: ScramUser): Promise<SecureBroker> {
   const { root } = testEnv();
@@ -120,5 +126,5 @@ export async function startSecureBroker(dir: string, certs: CertificateFiles, sc
     await stop();
     throw new Error(`the secure broker exited during start-up; see ${dir}/logs`);
   }
-  return { saslSsl: `127.0.0.1:${ports.saslSsl}`, mutualTls: `127.0.0.1:${ports.mutualTls}`, stop };
+  return { saslSsl: `127.0.0.1:${ports.saslSsl}`, mutualTls: `127.0.0.1:${ports.mutualTls}`, internal: `127.0.0.1:${ports.internal}`, stop };
 }

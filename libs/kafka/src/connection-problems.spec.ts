@@ -1,4 +1,4 @@
-import { KafkaJSConnectionError, KafkaJSNumberOfRetriesExceeded, KafkaJSSASLAuthenticationError } from 'kafkajs';
+import { KafkaJSAggregateError, KafkaJSConnectionError, KafkaJSNumberOfRetriesExceeded, KafkaJSSASLAuthenticationError } from 'kafkajs';
 import { lastingConnectionProblem } from './connection-problems';
 
 /** A TLS failure as kafkajs reports it after its retries: the socket's code on the wrapped error. */
@@ -38,7 +38,10 @@ describe('lastingConnectionProblem', () => {
   });
 
   it('names the ACLs when the user may not create topics', () => {
-    const denied = Object.assign(new Error('Topic creation errors'), { topicErrors: [{ type: 'TOPIC_ALREADY_EXISTS' }, { type: 'TOPIC_AUTHORIZATION_FAILED', message: 'Not authorized' }] });
+    const denied = new KafkaJSAggregateError('Topic creation errors', [
+      Object.assign(new Error('Topic already exists'), { type: 'TOPIC_ALREADY_EXISTS' }),
+      Object.assign(new Error('Not authorized to access topics: [Topic authorization failed]'), { type: 'TOPIC_AUTHORIZATION_FAILED' }),
+    ]);
     expect(reason(denied)).toMatch(/^Kafka denied access to a topic to this client: grant the user in KAFKA_SASL_USERNAME/);
   });
 

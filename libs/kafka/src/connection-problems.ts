@@ -32,15 +32,15 @@ interface Failure {
   type?: string;
   message?: string;
   cause?: unknown;
-  /** createTopics: one error per topic, in an aggregate. */
-  topicErrors?: unknown[];
+  /** KafkaJSAggregateError (createTopics): one error per topic. */
+  errors?: unknown[];
 }
 
 /** The error and those kafkajs wrapped inside it (causes, per-topic errors), outermost first. */
 function chain(error: unknown, depth = 0): Failure[] {
   if (typeof error !== 'object' || error === null || depth > 8) return [];
   const e = error as Failure;
-  return [e, ...chain(e.cause, depth + 1), ...(Array.isArray(e.topicErrors) ? e.topicErrors.flatMap((t) => chain(t, depth + 1)) : [])];
+  return [e, ...chain(e.cause, depth + 1), ...(Array.isArray(e.errors) ? e.errors.flatMap((t) => chain(t, depth + 1)) : [])];
 }
 
 /** Why start-up stops, naming the setting to fix, and what the broker or TLS said. */
