@@ -106,6 +106,7 @@ describe('Postgres TLS and pool settings', () => {
     expect(withUrl('sslmode=prefer')).toThrow(/sslmode=prefer in DATABASE_URL may fall back to an unencrypted connection/);
     expect(withUrl('sslmode=on')).toThrow(/sslmode=on in DATABASE_URL is not one of disable, require, verify-ca, verify-full/);
     expect(withUrl('sslrootcert=/etc/ca.pem')).toThrow(/DATABASE_URL parameter sslrootcert is not read: use DATABASE_SSL and DATABASE_SSL_CA_FILE/);
+    expect(() => loadConfig({ ...base, DATABASE_URL: 'postgres://u@/db' })).toThrow(/DATABASE_URL cannot be parsed as a URL/);
     expect(() => db({ DATABASE_SSL_CA_FILE: files.ca })).toThrow(/DATABASE_SSL_CA_FILE is set but TLS to Postgres is off: set DATABASE_SSL=verify-full/);
     expect(() => db({ DATABASE_SSL: 'verify-full', DATABASE_SSL_CA_FILE: files.key })).toThrow(/DATABASE_SSL_CA_FILE \S+ holds no PEM certificate/);
   });

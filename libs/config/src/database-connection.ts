@@ -30,8 +30,16 @@ const URL_MODES: Record<string, DatabaseSslMode | undefined> = {
   'verify-full': 'verify-full',
 };
 
+function parsed(value: string): URL {
+  try {
+    return new URL(value);
+  } catch {
+    return refuse('DATABASE_URL cannot be parsed as a URL such as postgres://user:password@host:5432/database');
+  }
+}
+
 export function databaseConnection(raw: RawEnv): DatabaseConnection {
-  const url = new URL(raw.DATABASE_URL);
+  const url = parsed(raw.DATABASE_URL);
   const unsupported = [...url.searchParams.keys()].find((k) => (k.startsWith('ssl') && k !== 'sslmode') || k === 'uselibpqcompat');
   if (unsupported) refuse(`DATABASE_URL parameter ${unsupported} is not read: use DATABASE_SSL and DATABASE_SSL_CA_FILE instead`);
   const inUrl = url.searchParams.get('sslmode');
