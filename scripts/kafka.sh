@@ -3,7 +3,8 @@
 #   scripts/kafka.sh start   fetch jars once, format storage once, start (or reuse) the broker, wait until it answers
 #   scripts/kafka.sh stop    stop the broker this script started
 #   scripts/kafka.sh status  exit 0 when a broker answers on the port
-#   scripts/kafka.sh jars    only fetch the jars (the three-node cluster of `npm run test:cluster` runs them)
+#   scripts/kafka.sh fetch   only fetch the jars and print their folder (for the brokers the tests start themselves:
+#                            the three-node cluster of `npm run test:cluster`, the SASL_SSL broker of the managed-connections spec)
 # Data lives under .kafka/ (git-ignored). KAFKA_PORT (9092) and KAFKA_CONTROLLER_PORT (9093) move it;
 # a third listener on KAFKA_PORT+2 (advertised as KAFKA_PORT+3) serves the tests' fault proxy.
 set -euo pipefail
@@ -77,6 +78,6 @@ case "${1:-}" in
   start) start ;;
   stop) stop ;;
   status) answers ;;
-  jars) fetch_jars; echo "$libs" ;;
-  *) echo "usage: $0 start|stop|status|jars" >&2; exit 2 ;;
+  fetch) fetch_jars; echo "$libs" ;;
+  *) echo "usage: $0 start|stop|status|fetch" >&2; exit 2 ;;
 esac

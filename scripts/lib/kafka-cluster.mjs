@@ -26,7 +26,7 @@ export class KafkaCluster {
   }
 
   async start() {
-    const jars = spawnSync(join(this.root, 'scripts/kafka.sh'), ['jars'], { encoding: 'utf8' });
+    const jars = spawnSync(join(this.root, 'scripts/kafka.sh'), ['fetch'], { encoding: 'utf8' });
     if (jars.status !== 0) throw new Error(`could not fetch the Kafka jars: ${jars.stderr}`);
     this.libs = jars.stdout.trim().split('\n').pop();
     const clusterId = this.java(['kafka.tools.StorageTool', 'random-uuid']).trim().split('\n').pop();

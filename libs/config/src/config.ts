@@ -1,7 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { ConfigError } from './config-error';
+import { DatabaseConnection, databaseConnection } from './database-connection';
 import { envSchema, RawEnv } from './env.schema';
+import { KafkaConnection, kafkaConnection } from './kafka-connection';
+
+export { ConfigError } from './config-error';
 
 export interface RetryPolicy {
   baseMs: number;
@@ -9,7 +14,20 @@ export interface RetryPolicy {
   max: number;
 }
 
-export interface HookstreamConfig extends Omit<RawEnv, 'ENCRYPTION_KEY' | 'ENCRYPTION_KEYS_PREVIOUS' | 'API_KEYS'> {
+/** Read once into `kafkaConnection` and `databaseConnection`, so the password and the files' paths go no further. */
+type ConnectionVariables =
+  | 'KAFKA_SSL'
+  | 'KAFKA_SSL_CA_FILE'
+  | 'KAFKA_SSL_CERT_FILE'
+  | 'KAFKA_SSL_KEY_FILE'
+  | 'KAFKA_SASL_MECHANISM'
+  | 'KAFKA_SASL_USERNAME'
+  | 'KAFKA_SASL_PASSWORD'
+  | 'DATABASE_SSL'
+  | 'DATABASE_SSL_CA_FILE'
+  | 'DATABASE_POOL_SIZE';
+
+export interface HookstreamConfig extends Omit<RawEnv, 'ENCRYPTION_KEY' | 'ENCRYPTION_KEYS_PREVIOUS' | 'API_KEYS' | ConnectionVariables> {
   encryptionKey: Buffer;
   /** Keys replaced by a rotation: values sealed with them still open. */
   previousEncryptionKeys: Buffer[];
@@ -19,9 +37,11 @@ export interface HookstreamConfig extends Omit<RawEnv, 'ENCRYPTION_KEY' | 'ENCRY
   retry: RetryPolicy;
   /** ENDPOINT_MAX_IN_FLIGHT, or its default from DELIVERY_CONCURRENCY. */
   endpointMaxInFlight: number;
+  /** TLS and SASL of every Kafka client (KAFKA_SSL*, KAFKA_SASL*). */
+  kafkaConnection: KafkaConnection;
+  /** The Postgres URL, TLS and pool size of every pg connection (DATABASE_*). */
+  databaseConnection: DatabaseConnection;
 }
-
-export class ConfigError extends Error {}
 
 /** Parses and checks the environment once; the first bad variable stops start-up with its name. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): HookstreamConfig {
@@ -43,10 +63,29 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HookstreamConf
   if (raw.OPERATIONAL_WEBHOOK_URL && !raw.OPERATIONAL_WEBHOOK_SECRET) {
     throw new ConfigError('Invalid environment variables: OPERATIONAL_WEBHOOK_SECRET must be set when OPERATIONAL_WEBHOOK_URL is (operational events are signed)');
   }
+  const kafka = kafkaConnection(raw);
+  const database = databaseConnection(raw);
   const apiKeysGenerated = raw.API_KEYS.length === 0;
-  const { ENCRYPTION_KEY, ENCRYPTION_KEYS_PREVIOUS, API_KEYS, ...rest } = raw;
+  const {
+    ENCRYPTION_KEY,
+    ENCRYPTION_KEYS_PREVIOUS,
+    API_KEYS,
+    KAFKA_SSL: _ssl,
+    KAFKA_SSL_CA_FILE: _ca,
+    KAFKA_SSL_CERT_FILE: _cert,
+    KAFKA_SSL_KEY_FILE: _key,
+    KAFKA_SASL_MECHANISM: _mechanism,
+    KAFKA_SASL_USERNAME: _username,
+    KAFKA_SASL_PASSWORD: _password,
+    DATABASE_SSL: _dbSsl,
+    DATABASE_SSL_CA_FILE: _dbCa,
+    DATABASE_POOL_SIZE: _pool,
+    ...rest
+  } = raw;
   return {
     ...rest,
+    kafkaConnection: kafka,
+    databaseConnection: database,
     apiKeys: apiKeysGenerated ? [`hs_dev_${randomBytes(18).toString('base64url')}`] : API_KEYS,
     apiKeysGenerated,
     encryptionKey: ENCRYPTION_KEY ? Buffer.from(ENCRYPTION_KEY, 'base64') : developmentKey(raw.HOOKSTREAM_DATA_DIR),

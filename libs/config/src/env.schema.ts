@@ -43,6 +43,9 @@ const cidrs = (fallback: string) =>
     if (bad !== undefined) ctx.addIssue({ code: 'custom', message: `"${bad}" is not a CIDR range (e.g. 10.0.0.0/8 or ::1/128)` });
   });
 
+/** A path to a file read once at start (libs/config/src/connections.ts reads and checks it). */
+const file = () => z.string().trim().min(1, 'must be a file path').optional();
+
 const UNITS_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
 
 /** A duration such as "500ms", "30s", "15m", "12h" or "5d", in milliseconds. */
@@ -80,10 +83,28 @@ export const envSchema = z.object({
   /** Replicas that must hold a record before it is acknowledged; unset: 2 at a factor of 3 or more, else 1. */
   KAFKA_MIN_INSYNC_REPLICAS: z.coerce.number({ message: 'must be a number' }).int('must be a whole number').min(1, 'must be at least 1').max(10, 'must be at most 10').optional(),
   KAFKA_SESSION_TIMEOUT_MS: int(10000, 6000, 300000),
+  /** TLS to every broker; the broker's certificate is checked against Node's CAs plus KAFKA_SSL_CA_FILE. */
+  KAFKA_SSL: bool(false),
+  KAFKA_SSL_CA_FILE: file(),
+  /** A client certificate and its key, for clusters that authenticate clients by TLS (mTLS). */
+  KAFKA_SSL_CERT_FILE: file(),
+  KAFKA_SSL_KEY_FILE: file(),
+  KAFKA_SASL_MECHANISM: z
+    .enum(['plain', 'scram-sha-256', 'scram-sha-512'], { message: 'must be plain, scram-sha-256 or scram-sha-512' })
+    .optional(),
+  KAFKA_SASL_USERNAME: z.string().optional(),
+  KAFKA_SASL_PASSWORD: z.string().optional(),
   DATABASE_URL: z
     .string()
     .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
     .default('postgres://postgres@127.0.0.1:5432/hookstream'),
+  /** Unset: the URL's sslmode, else no TLS. Same meanings as libpq's sslmode. */
+  DATABASE_SSL: z
+    .enum(['false', 'disable', 'require', 'verify-ca', 'verify-full'], { message: 'must be false, require, verify-ca or verify-full' })
+    .optional(),
+  DATABASE_SSL_CA_FILE: file(),
+  /** Connections each app keeps open to Postgres at most. */
+  DATABASE_POOL_SIZE: int(10, 1, 1000),
   API_KEYS: list(''),
   API_ALLOWED_CIDRS: cidrs('127.0.0.1/32,::1/128'),
   TRUST_PROXY: cidrs(''),

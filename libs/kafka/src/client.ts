@@ -1,15 +1,18 @@
-import { Kafka, logLevel, LogEntry } from 'kafkajs';
+import { Kafka, logLevel, LogEntry, SASLOptions } from 'kafkajs';
+import type { KafkaConnection } from '@app/config';
 import type { Logger } from '@app/observability';
 
 export interface KafkaSettings {
   brokers: string[];
   clientId: string;
+  /** TLS and SASL (config.kafkaConnection); absent: plaintext without authentication. */
+  connection?: KafkaConnection;
   /**
-   * For the publisher: no retries inside kafkajs (connects and metadata included). The publisher retries by
-   * itself within each record's deadline; a kafkajs retry could still send a record after its caller was told
-   * it was not written.
+   * kafkajs' own retries of a failed request or connection (default 8). The publisher's client has none: it
+   * retries by itself within each record's deadline, and a kafkajs retry could still send a record after its
+   * caller was told it was not written.
    */
-  forPublisher?: boolean;
+  retries?: number;
 }
 
 const LEVELS: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
@@ -22,12 +25,15 @@ const LEVELS: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
 /** A kafkajs client whose own log lines go into our structured log. */
 export function createKafka(settings: KafkaSettings, logger: Logger): Kafka {
   const log = logger.child({ 'log.logger': 'kafkajs' });
+  const { ssl, sasl } = settings.connection ?? {};
   return new Kafka({
     clientId: settings.clientId,
     brokers: settings.brokers,
+    ...(ssl ? { ssl } : {}),
+    ...(sasl ? { sasl: saslOptions(sasl) } : {}),
     connectionTimeout: 3000,
     requestTimeout: 30000,
-    retry: settings.forPublisher ? { retries: 0 } : { initialRetryTime: 100, maxRetryTime: 5000, retries: 8 },
+    retry: { initialRetryTime: 100, maxRetryTime: 5000, retries: settings.retries ?? 8 },
     logLevel: logLevel.WARN,
     logCreator:
       () =>
@@ -36,4 +42,15 @@ export function createKafka(settings: KafkaSettings, logger: Logger): Kafka {
         log[LEVELS[level] ?? 'info']({ 'kafka.namespace': namespace, ...rest }, message);
       },
   });
+}
+
+function saslOptions({ mechanism, username, password }: NonNullable<KafkaConnection['sasl']>): SASLOptions {
+  switch (mechanism) {
+    case 'plain':
+      return { mechanism, username, password };
+    case 'scram-sha-256':
+      return { mechanism, username, password };
+    case 'scram-sha-512':
+      return { mechanism, username, password };
+  }
 }

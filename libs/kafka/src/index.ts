@@ -8,3 +8,4 @@ export * from './topic-view';
 export * from './partition-progress';
 export * from './end-offsets';
 export * from './group-commit';
+export * from './connection-problems';

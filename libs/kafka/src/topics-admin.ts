@@ -60,7 +60,9 @@ export async function ensureTopics(kafka: Kafka, topics: Topics, layout: TopicLa
         await admin.createTopics({ topics: missing, waitForLeaders: true });
       } catch (e) {
         // The apps start together: another one may have created some between list and create.
-        const errors = (e as { topicErrors?: Array<{ type?: string }> }).topicErrors;
+        // kafkajs 2.2 reports per-topic failures as an aggregate error's `errors` (older lines: `topicErrors`).
+        const failure = e as { errors?: Array<{ type?: string }>; topicErrors?: Array<{ type?: string }> };
+        const errors = failure.errors ?? failure.topicErrors;
         if (!errors || errors.some((t) => t.type !== 'TOPIC_ALREADY_EXISTS')) throw e;
       }
     }

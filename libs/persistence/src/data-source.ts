@@ -1,5 +1,6 @@
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
+import type { DatabaseConnection } from '@app/config';
 import { ENTITIES } from './entities';
 import { Initial1700000000000 } from './migrations/1700000000000-initial';
 import { AuditLog1700000001000 } from './migrations/1700000001000-audit-log';
@@ -7,25 +8,30 @@ import { TenantsHealthConsole1700000002000 } from './migrations/1700000002000-te
 
 const MIGRATION_LOCK = 7_240_311;
 
-export function createDataSource(url: string): DataSource {
+/** TLS and pool size of a connection whose URL alone says how to connect (tools, tests). */
+export const PLAIN_CONNECTION: Omit<DatabaseConnection, 'url'> = { sslMode: 'disable', ssl: false, poolSize: 10 };
+
+/** The read model's pool: `url` with the TLS and pool size of `connection` (config.databaseConnection). */
+export function createDataSource(url: string, connection: Omit<DatabaseConnection, 'url'> = PLAIN_CONNECTION): DataSource {
   return new DataSource({
     type: 'postgres',
     url,
+    ssl: connection.ssl,
     entities: ENTITIES,
     migrations: [Initial1700000000000, AuditLog1700000001000, TenantsHealthConsole1700000002000],
     synchronize: false,
     migrationsRun: false,
-    extra: { max: 10, connectionTimeoutMillis: 3000 },
+    extra: { max: connection.poolSize, connectionTimeoutMillis: 3000 },
   });
 }
 
-/** Creates the database named in the URL when the server does not have it yet. */
-export async function ensureDatabase(url: string): Promise<void> {
+/** Creates the database named in the URL when the server does not have it yet, over the same TLS as the pool. */
+export async function ensureDatabase(url: string, connection: Omit<DatabaseConnection, 'url'> = PLAIN_CONNECTION): Promise<void> {
   const target = new URL(url);
   const name = decodeURIComponent(target.pathname.slice(1));
   const admin = new URL(url);
   admin.pathname = '/postgres';
-  const client = new Client({ connectionString: admin.toString(), connectionTimeoutMillis: 3000 });
+  const client = new Client({ connectionString: admin.toString(), ssl: connection.ssl, connectionTimeoutMillis: 3000 });
   await client.connect();
   try {
     const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);

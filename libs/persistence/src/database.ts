@@ -1,4 +1,5 @@
 import { DataSource } from 'typeorm';
+import type { DatabaseConnection } from '@app/config';
 import { createDataSource, ensureDatabase, migrate } from './data-source';
 
 export class DatabaseUnavailableError extends Error {}
@@ -26,6 +27,18 @@ export function isTransientDatabaseError(e: unknown): boolean {
   return /^(40|53|57)/.test(code);
 }
 
+/**
+ * What to change when Postgres refuses the connection's TLS: that fails the same way on every retry, so
+ * the retry log says which setting to look at.
+ */
+export function tlsHint(e: unknown): string | undefined {
+  const { code = '', message = '' } = (e ?? {}) as { code?: string; message?: string };
+  if (/does not support SSL/i.test(message)) return 'the server does not offer TLS: check DATABASE_SSL';
+  if (/no encryption/i.test(message)) return 'the server accepts only TLS connections: set DATABASE_SSL';
+  if (/CERT|SELF_SIGNED|UNABLE_TO_VERIFY/.test(code)) return 'the server certificate is not accepted: check DATABASE_SSL_CA_FILE and DATABASE_SSL';
+  return undefined;
+}
+
 type Log = { warn: (o: object, m: string) => void; info: (o: object, m: string) => void };
 
 /**
@@ -37,7 +50,7 @@ export class Database {
   private readonly opened: Promise<DataSource>;
   private closed = false;
 
-  constructor(private readonly url: string, private readonly log: Log) {
+  constructor(private readonly connection: DatabaseConnection, private readonly log: Log) {
     this.opened = this.open();
     this.opened.catch(() => undefined);
   }
@@ -70,8 +83,8 @@ export class Database {
   private async open(): Promise<DataSource> {
     for (let attempt = 1; ; attempt++) {
       try {
-        await ensureDatabase(this.url);
-        const ds = createDataSource(this.url);
+        await ensureDatabase(this.connection.url, this.connection);
+        const ds = createDataSource(this.connection.url, this.connection);
         await ds.initialize();
         await migrate(ds);
         this.ds = ds;
@@ -79,7 +92,8 @@ export class Database {
         return ds;
       } catch (e) {
         if (this.closed) throw e;
-        this.log.warn({ 'error.message': (e as Error).message, attempt }, 'database not reachable yet; retrying');
+        const hint = tlsHint(e);
+        this.log.warn({ 'error.message': (e as Error).message, attempt }, `database not reachable yet${hint ? ` (${hint})` : ''}; retrying`);
         await new Promise((r) => setTimeout(r, Math.min(5000, 250 * attempt)));
       }
     }

@@ -24,7 +24,7 @@ const REPOSITORIES = [StatusRepository, AuditRepository, ConsoleRepository, Stat
   providers: [
     {
       provide: Database,
-      useFactory: (c: HookstreamConfig, logger: Logger) => new Database(c.DATABASE_URL, logger.child({ 'log.logger': 'database' })),
+      useFactory: (c: HookstreamConfig, logger: Logger) => new Database(c.databaseConnection, logger.child({ 'log.logger': 'database' })),
       inject: [CONFIG, LOGGER],
     },
     DatabaseLifecycle,

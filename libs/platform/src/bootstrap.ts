@@ -6,6 +6,8 @@ import type { Kafka } from 'kafkajs';
 import type { Registry } from 'prom-client';
 import { HookstreamConfig } from '@app/config';
 import { CheckState, createLogger, HealthCheck, Logger, NestPinoLogger, startOpsServer } from '@app/observability';
+import { lastingConnectionProblem } from '@app/kafka';
+import { StartUpRefused } from './kafka-access';
 import { boundHeapGrowth, configOrExit, kafkaHealth, prepareTopics, retryUntilUp, topicsHealth } from './start-up';
 import { KafkaWorkerTransport, WORKER_CONSUMERS, WorkerConsumer } from './kafka-worker.transport';
 import { KAFKA, METRICS_REGISTRY, TOPICS_REPORT } from './tokens';
@@ -36,8 +38,9 @@ export interface AppSpec {
 
 /**
  * The one start-up path of every app: heap bound, config (or a one-line reason and exit 78), logger,
- * topics, the Nest application, and a graceful stop on SIGTERM/SIGINT within SHUTDOWN_TIMEOUT_MS (consumers
- * drain and commit, the producer flushes, connections close), forced after that.
+ * topics (a refused Kafka password or certificate: also a one-line reason and exit 78), the Nest
+ * application, and a graceful stop on SIGTERM/SIGINT within SHUTDOWN_TIMEOUT_MS (consumers drain and
+ * commit, the producer flushes, connections close), forced after that.
  */
 export function runApp(spec: AppSpec): void {
   boundHeapGrowth();
@@ -45,6 +48,12 @@ export function runApp(spec: AppSpec): void {
   const logger = createLogger(spec.name, config.LOG_LEVEL);
   process.on('unhandledRejection', (e) => logger.error({ 'error.message': String(e) }, 'unhandled rejection'));
   start(spec, config, logger).catch((e: Error) => {
+    if (e instanceof StartUpRefused) {
+      // A setting is wrong, as with a bad variable: one line that names it, and the same exit code.
+      logger.fatal({ 'error.message': e.detail }, e.message);
+      logger.flush();
+      process.exit(78);
+    }
     logger.fatal({ 'error.message': e.message, 'error.stack_trace': e.stack }, `${spec.name} could not start`);
     logger.flush();
     process.exit(1);
@@ -57,7 +66,7 @@ class StartUpFacts {}
 class AppRoot {}
 
 async function start(spec: AppSpec, config: HookstreamConfig, logger: Logger): Promise<void> {
-  const topics = await retryUntilUp(() => prepareTopics(config, logger), logger, 'Kafka');
+  const topics = await retryUntilUp(() => prepareTopics(config, logger), logger, 'Kafka', { lasting: lastingConnectionProblem });
   const facts: DynamicModule = { module: StartUpFacts, global: true, providers: [{ provide: TOPICS_REPORT, useValue: topics }], exports: [TOPICS_REPORT] };
   const root = (module: DynamicModule): DynamicModule => ({ module: AppRoot, imports: [module, facts] });
   const nestLogger = new NestPinoLogger(logger);

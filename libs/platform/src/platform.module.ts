@@ -17,7 +17,7 @@ class PublisherLifecycle implements OnModuleInit, OnApplicationShutdown {
   ) {}
   async onModuleInit(): Promise<void> {
     // The publisher's client does not retry by itself, so a broker still settling after start-up is waited for here.
-    await retryUntilUp(() => this.publisher.connect(), this.logger, 'Kafka (producer)', 60000);
+    await retryUntilUp(() => this.publisher.connect(), this.logger, 'Kafka (producer)', { timeoutMs: 60000 });
   }
   async onApplicationShutdown(): Promise<void> {
     await this.publisher.disconnect();
@@ -40,10 +40,11 @@ export class PlatformModule {
         { provide: TOPICS, useValue: topicsFor(config.KAFKA_TOPIC_PREFIX, config.retry) },
         { provide: METRICS_REGISTRY, useValue: registry },
         { provide: CONSUMER_LAG, useValue: consumerLagGauge(registry) },
-        { provide: KAFKA, useFactory: () => createKafka({ brokers: config.KAFKA_BROKERS, clientId: `hookstream-${app}` }, logger) },
+        { provide: KAFKA, useFactory: () => createKafka({ brokers: config.KAFKA_BROKERS, clientId: `hookstream-${app}`, connection: config.kafkaConnection }, logger) },
         {
           provide: Publisher,
-          useFactory: () => Publisher.fromKafka(createKafka({ brokers: config.KAFKA_BROKERS, clientId: `hookstream-${app}`, forPublisher: true }, logger)),
+          useFactory: () =>
+            Publisher.fromKafka(createKafka({ brokers: config.KAFKA_BROKERS, clientId: `hookstream-${app}`, connection: config.kafkaConnection, retries: 0 }, logger)),
         },
         { provide: SecretBox, useValue: new SecretBox(config.encryptionKey, config.previousEncryptionKeys) },
         { provide: RecordWriter, useFactory: (topics: Topics) => new RecordWriter(topics), inject: [TOPICS] },

@@ -4,6 +4,7 @@ import { ConfigError, HookstreamConfig, loadConfig } from '@app/config';
 import { topicsFor } from '@app/contracts';
 import { createKafka, DEFAULT_RETENTION_MS, ensureTopics, raiseFactorHint, TopicsReport } from '@app/kafka';
 import type { CheckState, Logger } from '@app/observability';
+import { checkKafkaAccess, StartUpRefused } from './kafka-access';
 
 /**
  * V8 sizes the heap to up to four times what survived the last full collection when a process allocates
@@ -34,7 +35,8 @@ export function configOrExit(): HookstreamConfig {
  * moves data between brokers: an operator's decision) and reported in a warning and in /health.
  */
 export async function prepareTopics(config: HookstreamConfig, logger: Logger): Promise<TopicsReport> {
-  const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: 'hookstream-setup' }, logger);
+  await checkKafkaAccess(config, logger);
+  const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: 'hookstream-setup', connection: config.kafkaConnection }, logger);
   const report = await ensureTopics(kafka, topicsFor(config.KAFKA_TOPIC_PREFIX, config.retry), {
     partitions: config.KAFKA_PARTITIONS,
     retentionMs: DEFAULT_RETENTION_MS,
@@ -70,13 +72,21 @@ export function kafkaHealth(kafka: Kafka): () => Promise<CheckState> {
   };
 }
 
+export interface RetryOptions {
+  timeoutMs?: number;
+  /** The reason to stop at once, for a failure that every try would repeat (a refused password). */
+  lasting?: (e: unknown) => { reason: string; detail: string } | undefined;
+}
+
 /** Retries a start-up step while its dependency is still coming up (e.g. the broker starting beside us). */
-export async function retryUntilUp<T>(step: () => Promise<T>, logger: Logger, what: string, timeoutMs = 120000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
+export async function retryUntilUp<T>(step: () => Promise<T>, logger: Logger, what: string, options: RetryOptions = {}): Promise<T> {
+  const deadline = Date.now() + (options.timeoutMs ?? 120000);
   for (let attempt = 1; ; attempt++) {
     try {
       return await step();
     } catch (e) {
+      const lasting = options.lasting?.(e);
+      if (lasting) throw new StartUpRefused(lasting.reason, lasting.detail);
       if (Date.now() > deadline) throw e;
       logger.warn({ 'error.message': (e as Error).message, attempt }, `${what} not reachable yet; retrying`);
       await new Promise((r) => setTimeout(r, Math.min(5000, 250 * attempt)));
