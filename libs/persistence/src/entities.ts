@@ -59,6 +59,8 @@ export class EventRow {
 
 @Entity('deliveries')
 @Index('deliveries_subscription_accepted', ['subscriptionId', 'acceptedAt'])
+// Retention prunes deliveries by acceptance (and those without one, whose accepted_at IS NULL, by their last change).
+@Index('deliveries_accepted', ['acceptedAt'])
 @Index('deliveries_recoverable', ['subscriptionId', 'updatedAt'], { where: `status = ANY (ARRAY['failed', 'skipped'])` })
 export class DeliveryRow {
   @PrimaryColumn('text', { name: 'tenant_id', default: '' }) tenantId!: string;
