@@ -2,7 +2,7 @@
 // for the console and retention benches and the query-plan test: events spread evenly over a window, each
 // fanned out to 0–3 of its tenant's subscriptions, each delivery with the attempts its outcome took (most
 // delivered at once, some after retries, some failed after six, a few still retrying, pending or skipped),
-// an audit row per attempt, a few deferrals, and the per-minute statistics those attempts add up to.
+// an audit row per attempt, a few deferrals, and the per-minute and per-hour statistics those attempts add up to.
 // Choices are drawn from a multiplicative hash of the row number, so the same arguments give the same rows.
 //
 //   node scripts/lib/read-model-fill.mjs --url postgres://… --attempts 20000 [--days 3] [--ending-days-ago 0]
@@ -115,7 +115,8 @@ export async function fillReadModel(client, { attempts, days = 3, endingDaysAgo 
     SELECT 'fill:' || tenant || ':' || event_id || ':' || subscription_id, tenant, event_id, subscription_id, 1, 'in_flight_cap',
            accepted_at + interval '10 ms', accepted_at + interval '1 s'
       FROM fill_d WHERE r % 33 = 0`);
-  await client.query(statsInsert());
+  await client.query(statsInsert('delivery_stats', 'minute'));
+  await client.query(statsInsert('delivery_stats_hourly', 'hour'));
   const counts = await client.query(`SELECT (SELECT count(*) FROM fill_e)::int AS events, (SELECT count(*) FROM fill_d)::int AS deliveries, (SELECT count(*) FROM fill_a)::int AS attempts`);
   await client.query('DROP TABLE fill_t, fill_e, fill_d, fill_a');
   return { ...counts.rows[0], from: start.toISOString(), to: end.toISOString() };
@@ -128,22 +129,20 @@ function caseOf(expr, choices) {
   return `CASE ${arms.join(' ')} ELSE ${choices[choices.length - 1][1]} END`;
 }
 
-/** The per-minute statistics of the filled attempts, as the projector's rollup would have added them. */
-function statsInsert() {
+/** The per-minute (or per-hour) statistics of the filled attempts, as the projector's rollups would have added them. */
+function statsInsert(table, period) {
   const bounds = [10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000, 30000];
   const latency = (lo, hi) => `count(*) FILTER (WHERE j = 1 AND ${lo === null ? 'true' : `lat > ${lo}`} AND ${hi === null ? 'true' : `lat <= ${hi}`})`;
   const columns = [...bounds.map((b) => `latency_le_${b}`), 'latency_over_30000'];
   const values = [...bounds.map((b, i) => latency(i === 0 ? null : bounds[i - 1], b)), latency(30000, null)];
   return `
-    INSERT INTO delivery_stats (minute, subscription_id, tenant_id, attempts, retries, delivered, failed, deferred, last_error, last_error_at, ${columns.join(', ')})
-    SELECT date_trunc('minute', ended_at), subscription_id, tenant, count(*), count(*) FILTER (WHERE j > 1), count(*) FILTER (WHERE ok),
+    INSERT INTO ${table} (${period}, subscription_id, tenant_id, attempts, retries, delivered, failed, deferred, last_error, last_error_at, ${columns.join(', ')})
+    SELECT date_trunc('${period}', ended_at), subscription_id, tenant, count(*), count(*) FILTER (WHERE j > 1), count(*) FILTER (WHERE ok),
            count(*) FILTER (WHERE NOT ok AND NOT more), 0, CASE WHEN bool_and(ok) THEN NULL ELSE 'HTTP 500' END, max(ended_at) FILTER (WHERE NOT ok),
            ${values.join(', ')}
       FROM (SELECT *, extract(epoch FROM ended_at - accepted_at) * 1000 AS lat FROM fill_a) AS a
      GROUP BY 1, 2, 3
-    ON CONFLICT (minute, subscription_id) DO UPDATE SET attempts = delivery_stats.attempts + EXCLUDED.attempts,
-      retries = delivery_stats.retries + EXCLUDED.retries, delivered = delivery_stats.delivered + EXCLUDED.delivered,
-      failed = delivery_stats.failed + EXCLUDED.failed, ${columns.map((c) => `${c} = delivery_stats.${c} + EXCLUDED.${c}`).join(', ')}`;
+    ON CONFLICT (${period}, subscription_id) DO UPDATE SET ${['attempts', 'retries', 'delivered', 'failed', ...columns].map((c) => `${c} = ${table}.${c} + EXCLUDED.${c}`).join(', ')}`;
 }
 
 function argsOf(argv) {

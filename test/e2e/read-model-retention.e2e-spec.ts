@@ -16,9 +16,10 @@ const ROWS_OF = (p: string) => `SELECT
   (SELECT count(*) FROM attempts WHERE event_id LIKE '${p}\\_%')::int AS attempts,
   (SELECT count(*) FROM audit_log WHERE event_id LIKE '${p}\\_%')::int AS audit,
   (SELECT count(*) FROM deferrals WHERE event_id LIKE '${p}\\_%')::int AS deferrals,
-  (SELECT coalesce(sum(attempts), 0) FROM delivery_stats WHERE subscription_id LIKE '${p}\\_%')::int AS stats`;
+  (SELECT coalesce(sum(attempts), 0) FROM delivery_stats WHERE subscription_id LIKE '${p}\\_%')::int AS stats,
+  (SELECT coalesce(sum(attempts), 0) FROM delivery_stats_hourly WHERE subscription_id LIKE '${p}\\_%')::int AS hourly`;
 
-type Rows = { events: number; deliveries: number; attempts: number; audit: number; deferrals: number; stats: number };
+type Rows = { events: number; deliveries: number; attempts: number; audit: number; deferrals: number; stats: number; hourly: number };
 
 /** A status projector of its own (own topic prefix and read model) with the given retention settings. */
 async function projector(db: OwnDatabase, env: Record<string, string>) {
@@ -80,15 +81,16 @@ describe('read-model retention', () => {
         const [r]: Array<{ n: number }> = await db.ds.query(
           `SELECT (SELECT count(*) FROM events WHERE accepted_at < $1)::int + (SELECT count(*) FROM deliveries WHERE coalesce(accepted_at, updated_at) < $1)::int
                 + (SELECT count(*) FROM attempts WHERE started_at < $1)::int + (SELECT count(*) FROM deferrals WHERE at < $1)::int
-                + (SELECT count(*) FROM audit_log WHERE at < $1)::int + (SELECT count(*) FROM delivery_stats WHERE minute < $1)::int AS n`,
+                + (SELECT count(*) FROM audit_log WHERE at < $1)::int + (SELECT count(*) FROM delivery_stats WHERE minute < $1)::int
+                + (SELECT count(*) FROM delivery_stats_hourly WHERE hour < $1)::int AS n`,
           [cutoff],
         );
         return r?.n === 0 ? r.n : undefined;
       }, 'no row older than the retention', 30000);
       expect(older).toBe(0);
-      expect((await db.ds.query(ROWS_OF('old')))[0]).toEqual({ events: 0, deliveries: 0, attempts: 0, audit: 0, deferrals: 0, stats: 0 });
+      expect((await db.ds.query(ROWS_OF('old')))[0]).toEqual({ events: 0, deliveries: 0, attempts: 0, audit: 0, deferrals: 0, stats: 0, hourly: 0 });
       const kept: Rows = (await db.ds.query(ROWS_OF('recent')))[0];
-      expect(kept).toMatchObject({ events: recent.events, deliveries: recent.deliveries, attempts: recent.attempts, audit: recent.attempts, stats: recent.attempts });
+      expect(kept).toMatchObject({ events: recent.events, deliveries: recent.deliveries, attempts: recent.attempts, audit: recent.attempts, stats: recent.attempts, hourly: recent.attempts });
       expect(kept.deferrals).toBeGreaterThan(0);
       expect((await db.ds.query(`SELECT count(*)::int AS n FROM events WHERE id LIKE 'probe\\_%'`))[0].n).toBe(probes.length);
 

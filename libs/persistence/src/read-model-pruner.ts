@@ -1,7 +1,7 @@
 import type { Client } from 'pg';
 import type { EntityTarget, ObjectLiteral } from 'typeorm';
 import { Database } from './database';
-import { DeliveryStatsRow } from './delivery-stats.entity';
+import { DeliveryStatsHourlyRow, DeliveryStatsRow } from './delivery-stats.entity';
 import { AttemptRow, AuditRow, DeferralRow, DeliveryRow, EventRow } from './entities';
 
 /** Session-level advisory lock a pruning run holds: one projector prunes at a time, and a crash releases it. */
@@ -20,6 +20,7 @@ const TARGETS: Array<{ entity: EntityTarget<ObjectLiteral>; time: string; whenNu
   { entity: DeliveryRow, time: 'updatedAt', whenNull: 'acceptedAt' },
   { entity: EventRow, time: 'acceptedAt' },
   { entity: DeliveryStatsRow, time: 'minute' },
+  { entity: DeliveryStatsHourlyRow, time: 'hour' },
 ];
 
 export interface PrunePace {
