@@ -8,6 +8,8 @@
 //   rate-limit  one subscription limited to 20/s under 200 events/s
 //   tenants     throughput and latency with 1,000 tenants and 10,000 subscriptions registered vs. without
 //   soak        500 events/s for 5 minutes, memory sampled (BENCH_SOAK=1 selects it alone, as before)
+//   console     the operator console's queries on a read model of 1,000,000 attempts (only when named)
+//   retention   a day of 1,000,000 attempts pruned while projecting 500 deliveries/s (only when named)
 // BENCH_QUICK=1 shortens every scenario; BENCH_PROFILE=1 writes a CPU profile of every app of the new scenarios.
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,8 +17,10 @@ import { ensureBuilt, ensureKafka, ensurePostgres } from '../scripts/lib/infra.m
 import { startReceiver } from './lib/receiver.mjs';
 import { createReport } from './lib/report.mjs';
 import { compare } from './scenarios/compare.mjs';
+import { consoleScenario } from './scenarios/console.mjs';
 import { noisy } from './scenarios/noisy.mjs';
 import { rateLimit } from './scenarios/rate-limit.mjs';
+import { retention } from './scenarios/retention.mjs';
 import { soak } from './scenarios/soak.mjs';
 import { tenants } from './scenarios/tenants.mjs';
 
@@ -35,6 +39,8 @@ const SCENARIOS = {
   'rate-limit': { run: rateLimit, alone: false },
   tenants: { run: tenants, alone: false },
   soak: { run: soak, alone: true },
+  console: { run: consoleScenario, alone: true },
+  retention: { run: retention, alone: true },
 };
 const FULL = ['compare', 'noisy', 'rate-limit', 'tenants'];
 

@@ -4,6 +4,7 @@ import { PersistenceModule } from '@app/persistence';
 import { PlatformModule, WORKER_CONSUMERS } from '@app/platform';
 import { ProjectionConsumer } from './projection/projection.consumer';
 import { ProjectionService } from './projection/projection.service';
+import { ReadModelRetention } from './retention/read-model-retention.service';
 import { REBUILD } from './tokens';
 
 /** Built from the config loaded once at start-up. */
@@ -17,6 +18,7 @@ export class StatusProjectorModule {
         { provide: REBUILD, useValue: options.rebuild },
         ProjectionService,
         ProjectionConsumer,
+        ReadModelRetention,
         { provide: WORKER_CONSUMERS, useFactory: (p: ProjectionConsumer) => [p], inject: [ProjectionConsumer] },
       ],
     };

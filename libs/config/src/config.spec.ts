@@ -29,6 +29,14 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ ...base, KAFKA_REPLICATION_FACTOR: '0' })).toThrow(/KAFKA_REPLICATION_FACTOR must be at least 1$/);
   });
 
+  it('reads the read-model retention in days, fractions included, and its pruning interval', () => {
+    expect(loadConfig({ ...base })).toMatchObject({ READ_MODEL_RETENTION_DAYS: 30, READ_MODEL_PRUNE_INTERVAL: 600_000 });
+    expect(loadConfig({ ...base, READ_MODEL_RETENTION_DAYS: '0.0001', READ_MODEL_PRUNE_INTERVAL: '500ms' })).toMatchObject({ READ_MODEL_RETENTION_DAYS: 0.0001, READ_MODEL_PRUNE_INTERVAL: 500 });
+    expect(() => loadConfig({ ...base, READ_MODEL_RETENTION_DAYS: '-1' })).toThrow(/READ_MODEL_RETENTION_DAYS must be 0 \(keep everything\) or more days/);
+    expect(() => loadConfig({ ...base, READ_MODEL_RETENTION_DAYS: 'a month' })).toThrow(/READ_MODEL_RETENTION_DAYS must be a number of days/);
+    expect(() => loadConfig({ ...base, READ_MODEL_PRUNE_INTERVAL: '10' })).toThrow(/READ_MODEL_PRUNE_INTERVAL must be a duration/);
+  });
+
   it('refuses development defaults in production', () => {
     expect(() => loadConfig({ ...base, NODE_ENV: 'production' })).toThrow(/API_KEYS must be set/);
     expect(() => loadConfig({ HOOKSTREAM_DATA_DIR: base.HOOKSTREAM_DATA_DIR, NODE_ENV: 'production', API_KEYS: 'k' })).toThrow(

@@ -145,6 +145,17 @@ export const envSchema = z.object({
   SECRET_ROTATION_GRACE_SECONDS: int(86400, 0, 30 * 86400),
   IDEMPOTENCY_WINDOW_HOURS: z.coerce.number({ message: 'must be a number' }).positive('must be more than 0').max(24 * 30, `must be at most ${24 * 30}`).default(24),
   IDEMPOTENCY_MAX_KEYS: int(1_000_000, 1000),
+  /**
+   * Days the read model keeps events, deliveries, attempts, deferrals, audit entries and statistics; older rows
+   * are pruned by the status projector. Fractions are allowed (0.5 is 12 hours; tests use seconds); 0 keeps all.
+   */
+  READ_MODEL_RETENTION_DAYS: z.coerce
+    .number({ message: 'must be a number of days, such as 30 or 0.5 (0 keeps everything)' })
+    .min(0, 'must be 0 (keep everything) or more days')
+    .max(36500, 'must be at most 36500 days; use 0 to keep everything')
+    .default(30),
+  /** How often the status projector prunes the read model (the first run comes one interval after start). */
+  READ_MODEL_PRUNE_INTERVAL: duration('10m').refine((ms) => ms >= 100, 'must be at least 100ms'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   HOOKSTREAM_DATA_DIR: z.string().default('.data'),
 });

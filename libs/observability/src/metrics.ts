@@ -61,3 +61,13 @@ export class HttpMetrics {
     });
   }
 }
+
+/** Rows the status projector deleted from the read model for being older than its retention, by table. */
+export function prunedRowsCounter(registry: Registry): Counter<'table'> {
+  return new Counter({
+    name: 'hookstream_read_model_pruned_rows_total',
+    help: 'Read-model rows pruned for being older than READ_MODEL_RETENTION_DAYS, by table',
+    labelNames: ['table'],
+    registers: [registry],
+  });
+}

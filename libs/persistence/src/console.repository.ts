@@ -77,7 +77,8 @@ export class ConsoleRepository {
     if (q.since) qb.andWhere('d.acceptedAt >= :since', { since: q.since });
     if (q.until) qb.andWhere('d.acceptedAt < :until', { until: q.until });
     if (q.after) qb.andWhere('(d.acceptedAt, d.tenantId, d.eventId) < (:at::timestamptz, :t, :i)', { at: q.after[0], t: q.after[1], i: q.after[2] });
-    qb.orderBy('d.acceptedAt', 'DESC', 'NULLS LAST').addOrderBy('d.tenantId', 'DESC').addOrderBy('d.eventId', 'DESC').limit(q.limit);
+    // Descending puts nulls first, as the index gives them: a delivery whose acceptance time has not reached it yet is the newest.
+    qb.orderBy('d.acceptedAt', 'DESC').addOrderBy('d.tenantId', 'DESC').addOrderBy('d.eventId', 'DESC').limit(q.limit);
     return qb.getRawAndEntities().then(({ entities, raw }) => entities.map((d, i) => Object.assign(d, { eventType: (raw[i] as { event_type: string | null }).event_type })));
   }
 

@@ -5,6 +5,8 @@ import { ENTITIES } from './entities';
 import { Initial1700000000000 } from './migrations/1700000000000-initial';
 import { AuditLog1700000001000 } from './migrations/1700000001000-audit-log';
 import { TenantsHealthConsole1700000002000 } from './migrations/1700000002000-tenants-health-console';
+import { ReadModelRetention1700000003000 } from './migrations/1700000003000-read-model-retention';
+import { ConsoleAtScale1700000004000 } from './migrations/1700000004000-console-at-scale';
 
 const MIGRATION_LOCK = 7_240_311;
 
@@ -18,7 +20,7 @@ export function createDataSource(url: string, connection: Omit<DatabaseConnectio
     url,
     ssl: connection.ssl,
     entities: ENTITIES,
-    migrations: [Initial1700000000000, AuditLog1700000001000, TenantsHealthConsole1700000002000],
+    migrations: [Initial1700000000000, AuditLog1700000001000, TenantsHealthConsole1700000002000, ReadModelRetention1700000003000, ConsoleAtScale1700000004000],
     synchronize: false,
     migrationsRun: false,
     extra: { max: connection.poolSize, connectionTimeoutMillis: 3000 },

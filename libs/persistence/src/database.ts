@@ -1,3 +1,4 @@
+import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import type { DatabaseConnection } from '@app/config';
 import { createDataSource, ensureDatabase, migrate } from './data-source';
@@ -69,6 +70,18 @@ export class Database {
     } catch {
       return 'down';
     }
+  }
+
+  /**
+   * A connection of its own, outside the pool, for long maintenance (pruning): its session settings and
+   * advisory locks cannot leak into the app's queries, and they end with it. The caller ends it.
+   */
+  async connectAlone(applicationName: string): Promise<Client> {
+    const client = new Client({ connectionString: this.connection.url, ssl: this.connection.ssl, connectionTimeoutMillis: 3000, application_name: applicationName });
+    // A connection lost while idle must not become an uncaught 'error' event; the next query fails instead.
+    client.on('error', (e) => this.log.warn({ 'error.message': e.message }, `${applicationName}: connection lost`));
+    await client.connect();
+    return client;
   }
 
   ready(): Promise<DataSource> {

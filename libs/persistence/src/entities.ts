@@ -1,6 +1,6 @@
 import { Column, Entity, Index, PrimaryColumn, PrimaryGeneratedColumn, Unique } from 'typeorm';
 import type { AttemptOutcomeName, DeferralReason, DeliveryStatus, EventStatus } from '@app/contracts';
-import { DeliveryStatsRow } from './delivery-stats.entity';
+import { DeliveryStatsHourlyRow, DeliveryStatsRow } from './delivery-stats.entity';
 
 /*
  * The read model, declared once. Migrations create exactly these tables (a test runs them on an empty
@@ -35,12 +35,15 @@ export class SubscriptionRow {
 @Entity('events')
 @Index('events_accepted', ['acceptedAt', 'tenantId', 'id'])
 @Index('events_tenant_accepted', ['tenantId', 'acceptedAt', 'id'])
-@Index('events_status_accepted', ['status', 'acceptedAt'])
-@Index('events_type_accepted', ['type', 'acceptedAt'])
+// A status or type filter walks its own index in the list's whole order (accepted_at, tenant_id, id), so a page
+// needs no sort however many events match.
+@Index('events_status_accepted', ['status', 'acceptedAt', 'tenantId', 'id'])
+@Index('events_type_accepted', ['type', 'acceptedAt', 'tenantId', 'id'])
 export class EventRow {
   @PrimaryColumn('text', { name: 'tenant_id', default: '' }) tenantId!: string;
   @PrimaryColumn('text') id!: string;
-  @Column('text') type!: string;
+  /** Byte order ("C"): types are ASCII words, and a prefix filter (LIKE 'order.%') can then range over the index. */
+  @Column({ type: 'text', collation: 'C' }) type!: string;
   @Column('jsonb', { nullable: true }) data!: Record<string, unknown> | null;
   @Column('timestamptz', { name: 'occurred_at', nullable: true }) occurredAt!: Date | null;
   @Column('timestamptz', { name: 'accepted_at', default: () => 'now()' }) acceptedAt!: Date;
@@ -58,7 +61,10 @@ export class EventRow {
 }
 
 @Entity('deliveries')
-@Index('deliveries_subscription_accepted', ['subscriptionId', 'acceptedAt'])
+// An endpoint's deliveries (and its events) in the list's whole order, so a page needs no sort.
+@Index('deliveries_subscription_accepted', ['subscriptionId', 'acceptedAt', 'tenantId', 'eventId'])
+// Retention prunes deliveries by acceptance (and those without one, whose accepted_at IS NULL, by their last change).
+@Index('deliveries_accepted', ['acceptedAt'])
 @Index('deliveries_recoverable', ['subscriptionId', 'updatedAt'], { where: `status = ANY (ARRAY['failed', 'skipped'])` })
 export class DeliveryRow {
   @PrimaryColumn('text', { name: 'tenant_id', default: '' }) tenantId!: string;
@@ -132,4 +138,4 @@ export class AuditRow {
 }
 
 
-export const ENTITIES = [SubscriptionRow, EventRow, DeliveryRow, AttemptRow, DeferralRow, AuditRow, DeliveryStatsRow];
+export const ENTITIES = [SubscriptionRow, EventRow, DeliveryRow, AttemptRow, DeferralRow, AuditRow, DeliveryStatsRow, DeliveryStatsHourlyRow];

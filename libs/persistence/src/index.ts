@@ -12,3 +12,4 @@ export * from './audit.repository';
 export * from './console.repository';
 export * from './stats.repository';
 export * from './keyset';
+export * from './read-model-pruner';

@@ -5,6 +5,7 @@ import { AuditRepository } from './audit.repository';
 import { ConsoleRepository } from './console.repository';
 import { Database } from './database';
 import { ProjectionRepository } from './projection.repository';
+import { ReadModelPruner } from './read-model-pruner';
 import { StatsRepository } from './stats.repository';
 import { StatusRepository } from './status.repository';
 
@@ -16,7 +17,7 @@ class DatabaseLifecycle implements OnApplicationShutdown {
   }
 }
 
-const REPOSITORIES = [StatusRepository, AuditRepository, ConsoleRepository, StatsRepository, ProjectionRepository];
+const REPOSITORIES = [StatusRepository, AuditRepository, ConsoleRepository, StatsRepository, ProjectionRepository, ReadModelPruner];
 
 /** The app's Postgres connection (opened and migrated in the background) and the repositories over it. */
 @Global()

@@ -1,10 +1,12 @@
 import type { EntityManager } from 'typeorm';
 import type { AttemptRecord, DeferralRecord } from '@app/contracts';
 import { bulkUpsert, Row } from './bulk-upsert';
-import { DeliveryStatsRow, LATENCY_PROPERTIES, latencyProperty } from './delivery-stats.entity';
+import { DeliveryStatsHourlyRow, DeliveryStatsRow, LATENCY_PROPERTIES, latencyProperty } from './delivery-stats.entity';
 import { rowTenant } from './projection-changes';
 
 type StatsRow = Row<DeliveryStatsRow> & { minute: string; subscriptionId: string; tenantId: string };
+
+const COUNTERS = ['attempts', 'retries', 'delivered', 'failed', 'deferred', ...LATENCY_PROPERTIES] as const;
 
 const minuteOf = (iso: string) => {
   const t = new Date(iso);
@@ -13,8 +15,8 @@ const minuteOf = (iso: string) => {
 };
 
 /**
- * Adds this batch's newly inserted attempts and deferrals to the per-minute statistics. Only rows the batch
- * inserted count (the caller passes those), so a replayed record adds nothing: the rollup stays exact.
+ * Adds this batch's newly inserted attempts and deferrals to the per-minute and per-hour statistics. Only rows
+ * the batch inserted count (the caller passes those), so a replayed record adds nothing: the rollups stay exact.
  */
 export async function addToStats(m: EntityManager, attempts: AttemptRecord[], deferrals: DeferralRecord[]): Promise<void> {
   const rows = new Map<string, StatsRow>();
@@ -43,11 +45,38 @@ export async function addToStats(m: EntityManager, attempts: AttemptRecord[], de
     if (a.latency_ms !== null) r[latencyProperty(a.latency_ms)]! += 1;
   }
   for (const d of deferrals) row(d.at, d.subscription_id, d.tenant_id).deferred! += 1;
-  const counters = ['attempts', 'retries', 'delivered', 'failed', 'deferred', ...LATENCY_PROPERTIES] as const;
+  const set = { ...Object.fromEntries(COUNTERS.map((c) => [c, 'add'])), lastError: { newestBy: 'lastErrorAt' }, lastErrorAt: { newestBy: 'lastErrorAt' } } as const;
   await bulkUpsert(m, DeliveryStatsRow, {
-    columns: ['minute', 'subscriptionId', 'tenantId', ...counters, 'lastError', 'lastErrorAt'],
+    columns: ['minute', 'subscriptionId', 'tenantId', ...COUNTERS, 'lastError', 'lastErrorAt'],
     rows: [...rows.values()],
     conflict: ['minute', 'subscriptionId'],
-    set: { ...Object.fromEntries(counters.map((c) => [c, 'add'])), lastError: { newestBy: 'lastErrorAt' }, lastErrorAt: { newestBy: 'lastErrorAt' } },
+    set,
   });
+  await bulkUpsert(m, DeliveryStatsHourlyRow, {
+    columns: ['hour', 'subscriptionId', 'tenantId', ...COUNTERS, 'lastError', 'lastErrorAt'],
+    rows: hoursOf([...rows.values()]),
+    conflict: ['hour', 'subscriptionId'],
+    set,
+  });
+}
+
+/** The minutes' sums per hour and endpoint, each with the newest of their errors. */
+function hoursOf(minutes: StatsRow[]): Array<Row<DeliveryStatsHourlyRow>> {
+  const hours = new Map<string, Row<DeliveryStatsHourlyRow>>();
+  for (const r of minutes) {
+    const hour = `${r.minute.slice(0, 13)}:00:00.000Z`;
+    const key = `${hour}\u0000${r.subscriptionId}`;
+    const h = hours.get(key);
+    if (!h) {
+      const { minute: _minute, ...counters } = r;
+      hours.set(key, { ...counters, hour });
+      continue;
+    }
+    for (const c of COUNTERS) h[c] = h[c]! + r[c]!;
+    if (r.lastErrorAt !== null && (h.lastErrorAt === null || String(h.lastErrorAt) < String(r.lastErrorAt))) {
+      h.lastError = r.lastError;
+      h.lastErrorAt = r.lastErrorAt;
+    }
+  }
+  return [...hours.values()];
 }
