@@ -39,6 +39,14 @@ describe('EndpointGates', () => {
     expect(gates.enter(sub, false, 10)).toEqual({ kind: 'defer', reason: 'circuit_open', until: 1000 + 250 });
   });
 
+  it("spreads the deliveries waiting for a slow, full endpoint over its attempt timeout, a quick one's over the wait", () => {
+    const gates = gatesOf(settings, () => 0.5);
+    gates.enter(sub, false, 0);
+    gates.enter(sub, false, 50);
+    expect(gates.enter(sub, false, 60)).toEqual({ kind: 'defer', reason: 'in_flight_cap', until: 160 + 50 });
+    expect(gates.enter(sub, false, 5000)).toEqual({ kind: 'defer', reason: 'in_flight_cap', until: 10_000 + 5000 });
+  });
+
   it('puts off a delivery to a slow, full endpoint until its oldest attempt must have ended', () => {
     const gates = gatesOf(settings);
     gates.enter(sub, false, 0);

@@ -96,7 +96,7 @@ export class EndpointGates {
 
   enter(sub: Pick<SubscriptionRecord, 'id' | 'rate_limit'>, comesBackFromRateLimit: boolean, now: number): Entry {
     const s = this.state(sub.id);
-    if (s.inFlight.length >= this.capOf(s, now)) return { kind: 'defer', reason: 'in_flight_cap', until: this.spread(this.placeFreesAt(s, now), this.settings.capWaitMs) };
+    if (s.inFlight.length >= this.capOf(s, now)) return { kind: 'defer', reason: 'in_flight_cap', until: this.spread(this.placeFreesAt(s, now), this.capSpreadOf(s, now)) };
     const openUntil = s.circuit.nextAdmission(now);
     if (openUntil > now) return { kind: 'defer', reason: 'circuit_open', until: this.spread(openUntil, this.settings.circuit.cooldownMs / 2) };
     // A delivery coming back from a rate-limit deferral holds the slot it reserved then.
@@ -126,6 +126,17 @@ export class EndpointGates {
    */
   private spread(until: number, window: number): number {
     return until + Math.floor(this.random() * window);
+  }
+
+  /**
+   * Over how long the deliveries waiting for a full endpoint come back. A slow one frees a few places per
+   * attempt timeout, so its waiting deliveries (hundreds at 100 events/s) are spread over that timeout instead
+   * of all returning within one wait: a hanging endpoint's bookkeeping then costs a steady trickle of CPU
+   * instead of a burst that delays every other endpoint's deliveries on the same dispatcher.
+   */
+  private capSpreadOf(s: EndpointState, now: number): number {
+    const oldest = s.inFlight[0] ?? now;
+    return now - oldest > this.settings.capWaitMs ? Math.max(this.settings.capWaitMs, this.settings.attemptTimeoutMs) : this.settings.capWaitMs;
   }
 
   /**
