@@ -7,6 +7,7 @@ import { createLogger, createRegistry, DeliveryMetrics } from '@app/observabilit
 import { SecretBox } from '@app/security';
 import { SubscriptionIndex } from '@app/subscriptions';
 import { EndpointGates } from '../endpoints/endpoint-gates';
+import { PlaceQueues } from '../endpoints/place-queues';
 import type { EndpointsService } from '../endpoints/endpoints.service';
 import { AttemptService } from './attempt.service';
 import { RequestBuilder } from './request-builder';
@@ -55,9 +56,13 @@ function task(attempt: number, last = 3): DeliveryTask {
 }
 
 function setup(result: HttpAttemptResult, subscription: SubscriptionRecord | null = sub(), kafka = { down: false }, maxInFlight = 10) {
-  const gates = new EndpointGates({ maxInFlight, slowMaxInFlight: maxInFlight, slowMs: 1e9, circuit: { threshold: 5, cooldownMs: 1000, cooldownMaxMs: 4000 }, disableAfterMs: 1e9, capWaitMs: 100, attemptTimeoutMs: 2000 });
+  const gates = new EndpointGates({ maxInFlight, slowMaxInFlight: maxInFlight, slowMs: 1e9, circuit: { threshold: 5, cooldownMs: 1000, cooldownMaxMs: 4000 }, disableAfterMs: 1e9, capWaitMs: 100, queueWaitMs: 20, attemptTimeoutMs: 2000 });
+  const queues = new PlaceQueues(gates, (e) => e);
   const endpoints = {
-    enter: (s: SubscriptionRecord, back: boolean) => gates.enter(s, back, Date.now()),
+    admit: (s: SubscriptionRecord, back: boolean) => {
+      const a = gates.enter(s, back, Date.now());
+      return a.kind === 'wait' ? queues.wait(s, back, a.until) : Promise.resolve(a);
+    },
     finish: (s: SubscriptionRecord, e: { probe: boolean; at: number }, o: Parameters<EndpointGates['finish']>[2]) => gates.finish(s.id, e.probe, o, Date.now(), e.at),
   } as unknown as EndpointsService;
   const published: OutgoingRecord[] = [];
@@ -144,7 +149,7 @@ describe('AttemptService', () => {
     expect(requests).toHaveLength(2);
   });
 
-  it('defers a delivery whose endpoint is at its in-flight cap: no request, no attempt spent, back on a tier', async () => {
+  it('defers a delivery whose endpoint is at its in-flight cap after a short wait for a place: no request, no attempt spent, back on a tier', async () => {
     const { service, requests, decoded, gates } = setup(ok, sub(), { down: false }, 1);
     gates.enter(sub(), false, Date.now());
     await service.run({ ...task(2), deadline_at: new Date(Date.now() + 60_000).toISOString() });

@@ -60,7 +60,7 @@ export class AttemptService {
   private async decide(task: DeliveryTask): Promise<KafkaRecord[]> {
     const sub = this.subscriptions.get(task.subscription_id);
     if (!sub || !sub.enabled) return this.finished(task, sub, new Date(), notSent(sub ? 'the subscription is disabled' : 'the subscription was deleted'));
-    const entry = this.endpoints.enter(sub, task.deferred_for === 'rate_limit');
+    const entry = await this.endpoints.admit(sub, task.deferred_for === 'rate_limit');
     if (entry.kind === 'defer') {
       const deferral = deferralWrites(this.writer, this.schedule, task, sub.url, entry.reason, entry.until, new Date());
       if (deferral.failed) this.observe(deferral.failed.attempt, notSent(deferral.failed.attempt.error ?? ''), task);

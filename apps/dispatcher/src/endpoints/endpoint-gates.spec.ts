@@ -1,7 +1,7 @@
 import type { AttemptOutcome } from '../delivery/attempt-outcome';
 import { EndpointGates } from './endpoint-gates';
 
-const settings = { maxInFlight: 2, slowMaxInFlight: 2, slowMs: 1_000_000, circuit: { threshold: 3, cooldownMs: 1000, cooldownMaxMs: 4000 }, disableAfterMs: 60_000, capWaitMs: 100, attemptTimeoutMs: 10_000 };
+const settings = { maxInFlight: 2, slowMaxInFlight: 2, slowMs: 1_000_000, circuit: { threshold: 3, cooldownMs: 1000, cooldownMaxMs: 4000 }, disableAfterMs: 60_000, capWaitMs: 100, queueWaitMs: 50, attemptTimeoutMs: 10_000 };
 /** Gates whose spreading of deferrals is switched off (0) unless a test says otherwise. */
 const gatesOf = (s: typeof settings, random = () => 0) => new EndpointGates(s, random);
 const sub = { id: 'sub_1', rate_limit: null };
@@ -14,7 +14,7 @@ describe('EndpointGates', () => {
     const gates = gatesOf(settings);
     expect(gates.enter(sub, false, 0)).toEqual({ kind: 'go', probe: false, at: 0 });
     expect(gates.enter(sub, false, 0)).toEqual({ kind: 'go', probe: false, at: 0 });
-    expect(gates.enter(sub, false, 0)).toEqual({ kind: 'defer', reason: 'in_flight_cap', until: 100 });
+    expect(gates.enter(sub, false, 0, true)).toEqual({ kind: 'defer', reason: 'in_flight_cap', until: 100 });
     expect(gates.enter({ id: 'sub_2', rate_limit: null }, false, 0)).toMatchObject({ kind: 'go', probe: false });
     gates.finish('sub_1', false, ok, 1, 0);
     expect(gates.enter(sub, false, 1).kind).toBe('go');
@@ -39,20 +39,54 @@ describe('EndpointGates', () => {
     expect(gates.enter(sub, false, 10)).toEqual({ kind: 'defer', reason: 'circuit_open', until: 1000 + 250 });
   });
 
-  it("spreads the deliveries waiting for a slow, full endpoint over its attempt timeout, a quick one's over the wait", () => {
+  it('spreads the deliveries waiting for a slow, full endpoint over its attempt timeout', () => {
     const gates = gatesOf(settings, () => 0.5);
     gates.enter(sub, false, 0);
     gates.enter(sub, false, 50);
-    expect(gates.enter(sub, false, 60)).toEqual({ kind: 'defer', reason: 'in_flight_cap', until: 160 + 50 });
     expect(gates.enter(sub, false, 5000)).toEqual({ kind: 'defer', reason: 'in_flight_cap', until: 10_000 + 5000 });
+  });
+
+  it('lets deliveries to a busy but responsive endpoint wait for a place, as many as its cap, and defers the rest in turn at the rate places free', () => {
+    const gates = gatesOf(settings);
+    gates.enter(sub, false, 0);
+    gates.enter(sub, false, 0);
+    gates.finish('sub_1', false, ok, 10, 0);
+    expect(gates.enter(sub, false, 10).kind).toBe('go');
+    expect(gates.enter(sub, false, 20)).toEqual({ kind: 'wait', until: 70 });
+    expect(gates.enter(sub, false, 20)).toEqual({ kind: 'wait', until: 70 });
+    // Two wait (the cap): the next ones are deferred, each to the next place not yet promised (mean attempt 10 ms, cap 2).
+    expect(gates.enter(sub, false, 20)).toEqual({ kind: 'defer', reason: 'in_flight_cap', until: 120 });
+    expect(gates.enter(sub, false, 20)).toEqual({ kind: 'defer', reason: 'in_flight_cap', until: 125 });
+    expect(gates.enter(sub, false, 20)).toEqual({ kind: 'defer', reason: 'in_flight_cap', until: 130 });
+    // A place freed while some wait goes to a waiter, never to a delivery arriving now.
+    gates.finish('sub_1', false, ok, 25, 0);
+    gates.leave('sub_1');
+    expect(gates.enter(sub, false, 25)).toEqual({ kind: 'wait', until: 75 });
+    expect(gates.enter(sub, false, 25, true).kind).toBe('go');
+  });
+
+  it('never lets a delivery wait at an endpoint whose oldest attempt runs past the wait, nor behind an open circuit, nor twice', () => {
+    const lagging = gatesOf(settings);
+    lagging.enter(sub, false, 0);
+    lagging.enter(sub, false, 0);
+    expect(lagging.enter(sub, false, 100).kind).toBe('defer');
+    const queued = gatesOf(settings);
+    queued.enter(sub, false, 0);
+    queued.enter(sub, false, 0);
+    expect(queued.enter(sub, false, 10, true).kind).toBe('defer');
+    const open = gatesOf({ ...settings, maxInFlight: 1, circuit: { ...settings.circuit, threshold: 1 } });
+    open.enter(sub, false, 0);
+    open.finish('sub_1', false, fail, 0);
+    open.enter(sub, false, 1000);
+    expect(open.enter(sub, false, 1001)).toMatchObject({ kind: 'defer', reason: 'in_flight_cap' });
   });
 
   it('puts off a delivery to a slow, full endpoint until its oldest attempt must have ended', () => {
     const gates = gatesOf(settings);
     gates.enter(sub, false, 0);
     gates.enter(sub, false, 50);
-    // Quick and full: asked again after the wait. Slow (oldest running past the wait): when the oldest times out.
-    expect(gates.enter(sub, false, 60)).toEqual({ kind: 'defer', reason: 'in_flight_cap', until: 160 });
+    // Quick and full (and waited once already): asked again after the wait. Slow (oldest running past the wait): when the oldest times out.
+    expect(gates.enter(sub, false, 60, true)).toEqual({ kind: 'defer', reason: 'in_flight_cap', until: 160 });
     expect(gates.enter(sub, false, 5000)).toEqual({ kind: 'defer', reason: 'in_flight_cap', until: 10_000 });
     gates.finish('sub_1', false, fail, 10_000, 0);
     expect(gates.enter(sub, false, 10_000).kind).toBe('go');

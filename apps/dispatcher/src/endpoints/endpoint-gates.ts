@@ -14,12 +14,20 @@ export interface GateSettings {
   disableAfterMs: number;
   /** How long a delivery waits for a free in-flight place before it is tried again, at least. */
   capWaitMs: number;
+  /**
+   * How long a delivery may wait in the dispatcher for a place at a responsive endpoint that is at its cap
+   * (at most `maxInFlight` such deliveries per endpoint), before it is deferred instead.
+   */
+  queueWaitMs: number;
   /** DELIVERY_TIMEOUT_MS: an attempt in flight ends by then at the latest. */
   attemptTimeoutMs: number;
 }
 
-/** What an endpoint lets a delivery do now: go (as a probe, in half-open), or wait until `until`. */
+/** What an endpoint lets a delivery do: go now (as a probe, in half-open), or be deferred until `until`. */
 export type Entry = { kind: 'go'; probe: boolean; at: number } | { kind: 'defer'; reason: DeferralReason; until: number };
+
+/** As Entry, or: wait in the dispatcher for the next free place, until `until` at the latest (then enter again). */
+export type Admission = Entry | { kind: 'wait'; until: number };
 
 /** What one attempt changed: whether the circuit moved, and whether the endpoint must be disabled (and why). */
 export interface Finish {
@@ -36,6 +44,12 @@ class EndpointState {
   lastSuccessAt: number | null = null;
   lastFailureAt: number | null = null;
   lastError: string | null = null;
+  /** Deliveries waiting in the dispatcher for a place (a responsive endpoint at its cap). */
+  waiting = 0;
+  /** Moving mean of how long an attempt held its place, for the rate at which places free. */
+  meanAttemptMs = 0;
+  /** Until when the places this endpoint will free are already promised to deliveries deferred for its cap. */
+  promisedUntil = 0;
   /** Something changed since the last health record was written. */
   dirty = false;
 
@@ -94,9 +108,20 @@ export class EndpointGates {
     s.lastError = health.last_error;
   }
 
-  enter(sub: Pick<SubscriptionRecord, 'id' | 'rate_limit'>, comesBackFromRateLimit: boolean, now: number): Entry {
+  /**
+   * `queued`: the delivery has waited for a place already (it may not wait again, and goes before new ones).
+   * A delivery may wait only at a responsive endpoint with a closed circuit, and only as many as its cap.
+   */
+  enter(sub: Pick<SubscriptionRecord, 'id' | 'rate_limit'>, comesBackFromRateLimit: boolean, now: number, queued = false): Admission {
     const s = this.state(sub.id);
-    if (s.inFlight.length >= this.capOf(s, now)) return { kind: 'defer', reason: 'in_flight_cap', until: this.spread(this.placeFreesAt(s, now), this.capSpreadOf(s, now)) };
+    if (s.inFlight.length >= this.capOf(s, now) || (!queued && s.waiting > 0)) {
+      const responsive = !this.lagging(s, now);
+      if (!queued && responsive && s.waiting < this.settings.maxInFlight && s.circuit.state === 'closed') {
+        s.waiting += 1;
+        return { kind: 'wait', until: now + this.settings.queueWaitMs };
+      }
+      return { kind: 'defer', reason: 'in_flight_cap', until: responsive ? this.promisePlace(s, now) : this.spread(this.placeFreesAt(s, now), this.capSpreadOf(s, now)) };
+    }
     const openUntil = s.circuit.nextAdmission(now);
     if (openUntil > now) return { kind: 'defer', reason: 'circuit_open', until: this.spread(openUntil, this.settings.circuit.cooldownMs / 2) };
     // A delivery coming back from a rate-limit deferral holds the slot it reserved then.
@@ -110,6 +135,24 @@ export class EndpointGates {
     return { kind: 'go', probe: admitted.probe, at: now };
   }
 
+  /** A delivery stops waiting for a place (it got one, or its wait ended). */
+  leave(subscriptionId: string): void {
+    const s = this.endpoints.get(subscriptionId);
+    if (s) s.waiting = Math.max(0, s.waiting - 1);
+  }
+
+  /**
+   * When a delivery deferred from a busy but responsive endpoint should come back: the next place not yet
+   * promised, at the rate the endpoint frees places (its cap over its mean attempt time). A burst far above
+   * what the endpoint takes is deferred once, each delivery coming back in turn, instead of all returning
+   * together after one wait and mostly meeting the full cap again.
+   */
+  private promisePlace(s: EndpointState, now: number): number {
+    const at = Math.max(now + this.settings.capWaitMs, s.promisedUntil);
+    s.promisedUntil = at + Math.max(s.meanAttemptMs, 1) / this.settings.maxInFlight;
+    return Math.round(at);
+  }
+
   /**
    * How many attempts the endpoint may have in flight now. A responsive endpoint gets the full cap, so a busy one
    * is not throttled; one whose oldest attempt has run for `slowMs` (hanging, or close to its timeout) gets
@@ -118,6 +161,12 @@ export class EndpointGates {
   private capOf(s: EndpointState, now: number): number {
     const oldest = s.inFlight[0];
     return oldest !== undefined && now - oldest >= this.settings.slowMs ? this.settings.slowMaxInFlight : this.settings.maxInFlight;
+  }
+
+  /** Its oldest attempt has run past the cap wait (or the endpoint is slow): a place will not free soon. */
+  private lagging(s: EndpointState, now: number): boolean {
+    const oldest = s.inFlight[0];
+    return oldest !== undefined && now - oldest >= Math.min(this.settings.capWaitMs, this.settings.slowMs);
   }
 
   /**
@@ -154,6 +203,8 @@ export class EndpointGates {
     const s = this.state(subscriptionId);
     const i = s.inFlight.indexOf(startedAt);
     s.inFlight.splice(i === -1 ? 0 : i, 1);
+    const held = Math.max(0, now - startedAt);
+    s.meanAttemptMs = s.meanAttemptMs === 0 ? held : s.meanAttemptMs * 0.9 + held * 0.1;
     const verdict = verdictOf(outcome);
     const circuit = s.circuit.record(verdict, probe, now);
     if (verdict === 'neutral') return { circuit, disable: null };

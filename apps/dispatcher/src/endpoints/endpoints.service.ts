@@ -8,6 +8,7 @@ import { CONFIG, LOGGER, METRICS_REGISTRY } from '@app/platform';
 import { EndpointHealthView, SubscriptionIndex } from '@app/subscriptions';
 import type { AttemptOutcome } from '../delivery/attempt-outcome';
 import { EndpointGates, Entry } from './endpoint-gates';
+import { PlaceQueues } from './place-queues';
 import { OperationalNotifier } from './operational-notifier';
 
 /**
@@ -20,6 +21,7 @@ import { OperationalNotifier } from './operational-notifier';
 @Injectable()
 export class EndpointsService implements OnModuleInit, OnApplicationShutdown {
   readonly gates: EndpointGates;
+  private readonly queues: PlaceQueues;
   private readonly notifier: OperationalNotifier;
   private readonly disabling = new Set<string>();
   private timer?: NodeJS.Timeout;
@@ -41,8 +43,11 @@ export class EndpointsService implements OnModuleInit, OnApplicationShutdown {
       circuit: { threshold: config.CIRCUIT_FAILURE_THRESHOLD, cooldownMs: config.CIRCUIT_COOLDOWN_MS, cooldownMaxMs: config.CIRCUIT_COOLDOWN_MAX_MS },
       disableAfterMs: config.ENDPOINT_DISABLE_AFTER,
       capWaitMs: config.RETRY_BASE_MS,
+      // A responsive endpoint frees a place within its attempt time; a wait longer than this says it no longer does.
+      queueWaitMs: Math.min(250, config.DELIVERY_TIMEOUT_MS / 4),
       attemptTimeoutMs: config.DELIVERY_TIMEOUT_MS,
     });
+    this.queues = new PlaceQueues(this.gates, (entry) => this.counted(entry));
     const target = config.OPERATIONAL_WEBHOOK_URL && config.OPERATIONAL_WEBHOOK_SECRET ? { url: config.OPERATIONAL_WEBHOOK_URL, secret: config.OPERATIONAL_WEBHOOK_SECRET } : null;
     this.notifier = new OperationalNotifier(target, logger, config.DELIVERY_TIMEOUT_MS);
     const gates = this.gates;
@@ -73,19 +78,28 @@ export class EndpointsService implements OnModuleInit, OnApplicationShutdown {
 
   async onApplicationShutdown(): Promise<void> {
     clearInterval(this.timer);
+    this.queues.releaseAll();
     await this.flush().catch(() => undefined);
   }
 
-  enter(sub: SubscriptionRecord, comesBackFromRateLimit: boolean): Entry {
-    const entry = this.gates.enter(sub, comesBackFromRateLimit, Date.now());
-    if (entry.kind === 'defer') this.metrics.deferred.inc({ reason: entry.reason });
-    return entry;
+  /** Whether a delivery may call its endpoint: at once, after a short wait for a place, or deferred. */
+  admit(sub: SubscriptionRecord, comesBackFromRateLimit: boolean): Promise<Entry> {
+    const admission = this.gates.enter(sub, comesBackFromRateLimit, Date.now());
+    return admission.kind === 'wait' ? this.queues.wait(sub, comesBackFromRateLimit, admission.until) : Promise.resolve(this.counted(admission));
   }
 
   finish(sub: SubscriptionRecord, entry: { probe: boolean; at: number }, outcome: AttemptOutcome): void {
     const { circuit, disable } = this.gates.finish(sub.id, entry.probe, outcome, Date.now(), entry.at);
+    // The place just freed goes to the delivery waiting longest; an opened circuit sends every waiter away.
+    if (circuit === 'opened') this.queues.releaseAll(sub.id);
+    else this.queues.handOver(sub.id);
     if (circuit) this.logger.warn({ 'subscription.id': sub.id, 'url.full': sub.url, circuit }, circuit === 'opened' ? 'endpoint circuit opened' : 'endpoint circuit closed');
     if (disable) void this.disable(sub, disable);
+  }
+
+  private counted(entry: Entry): Entry {
+    if (entry.kind === 'defer') this.metrics.deferred.inc({ reason: entry.reason });
+    return entry;
   }
 
   private async disable(sub: SubscriptionRecord, reason: string): Promise<void> {
