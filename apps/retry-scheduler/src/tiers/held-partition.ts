@@ -21,7 +21,8 @@ export interface HeldPartitionPorts {
 
 /**
  * The records of one tier partition that were fetched and not yet forwarded, in offset order. A timer fires
- * at the earliest due time (never before); every record then due goes on as one publish — in due order, not
+ * at the earliest due time (never before), found in a heap by due time, not by scanning what is held; every
+ * record then due goes on as one publish — in due order, not
  * offset order, so a record with a short wait (a deferral, or a retry moved later by jitter ahead of it) never
  * waits behind a later-due one — and the partition is committed up to its first record not yet forwarded.
  * Fetching continues while the queue is short, so records are in memory before they fall due and a retry
@@ -30,7 +31,12 @@ export interface HeldPartitionPorts {
  * beyond it is forwarded twice (at-least-once).
  */
 export class HeldPartition {
-  private readonly items: HeldRecord[] = [];
+  /** What was taken, in offset order from `head`; entries forwarded out of order stay (marked gone) until the front passes them. */
+  private items: Held[] = [];
+  private head = 0;
+  /** The entries not yet forwarded, earliest due first: the timer and the due set come from here, not a scan. */
+  private readonly byDue = new DueHeap();
+  private pending = 0;
   private timer: NodeJS.Timeout | undefined;
   private forwarding = false;
   private paused = false;
@@ -43,23 +49,30 @@ export class HeldPartition {
     private readonly maxHeld: number,
   ) {}
 
+  /** Records held and not yet forwarded. */
   get size(): number {
-    return this.items.length;
+    return this.pending;
   }
 
   /** First offset not yet forwarded (null when nothing is held). */
   get firstHeld(): number | null {
-    return this.items[0]?.offset ?? null;
+    this.dropForwardedFront();
+    return this.items[this.head]?.record.offset ?? null;
   }
 
   add(records: HeldRecord[]): void {
     if (this.closed) return;
-    for (const r of records) {
-      if (r.offset < this.nextOffset) continue;
-      this.items.push(r);
-      this.nextOffset = r.offset + 1;
+    const now = Date.now();
+    for (const record of records) {
+      if (record.offset < this.nextOffset) continue;
+      // The due time is read once here; an unreadable one is due at once, as waitMs says.
+      const entry: Held = { record, dueMs: now + waitMs(record.dueAt ?? '', now), gone: false };
+      this.items.push(entry);
+      this.byDue.push(entry);
+      this.pending += 1;
+      this.nextOffset = record.offset + 1;
     }
-    if (!this.paused && this.items.length >= this.maxHeld) {
+    if (!this.paused && this.pending >= this.maxHeld) {
       this.paused = true;
       this.ports.pause();
     }
@@ -70,7 +83,10 @@ export class HeldPartition {
   close(): void {
     this.closed = true;
     clearTimeout(this.timer);
-    this.items.length = 0;
+    this.items = [];
+    this.head = 0;
+    this.byDue.clear();
+    this.pending = 0;
   }
 
   private pump(): void {
@@ -78,30 +94,32 @@ export class HeldPartition {
     clearTimeout(this.timer);
     this.timer = undefined;
     const now = Date.now();
-    const due = this.items.filter((r) => waitMs(r.dueAt ?? '', now) === 0);
+    const due: Held[] = [];
+    while (this.byDue.peek() && this.byDue.peek()!.dueMs <= now) due.push(this.byDue.pop()!);
     if (due.length === 0) {
-      const next = Math.min(...this.items.map((r) => waitMs(r.dueAt ?? '', now)));
-      if (Number.isFinite(next)) this.timer = setTimeout(() => this.pump(), next);
+      const next = this.byDue.peek();
+      if (next) this.timer = setTimeout(() => this.pump(), next.dueMs - now);
       return;
     }
     this.forwarding = true;
     void this.ports
-      .forward(due.filter((r) => r.dueAt !== null))
+      .forward(due.filter((h) => h.record.dueAt !== null).map((h) => h.record))
       .then(async () => {
         if (this.closed) return;
-        const gone = new Set(due);
-        const lastGone = due[due.length - 1]!.offset;
-        for (let i = this.items.length - 1; i >= 0; i--) if (gone.has(this.items[i]!)) this.items.splice(i, 1);
+        for (const h of due) h.gone = true;
+        this.pending -= due.length;
+        const lastGone = due[due.length - 1]!.record.offset;
         // Commit up to the first record still held (everything before it is forwarded), or past the last one.
-        const next = this.items[0]?.offset ?? Math.max(lastGone, this.nextOffset - 1) + 1;
+        const next = this.firstHeld ?? Math.max(lastGone, this.nextOffset - 1) + 1;
         await this.ports.commit(next).catch((e: Error) => this.ports.onError(e));
-        if (this.paused && this.items.length <= this.maxHeld / 2) {
+        if (this.paused && this.pending <= this.maxHeld / 2) {
           this.paused = false;
           this.ports.resume();
         }
       })
       .catch((e: Error) => {
         // Not forwarded (Kafka unavailable): kept, and tried again shortly.
+        for (const h of due) this.byDue.push(h);
         this.ports.onError(e);
         return new Promise((r) => setTimeout(r, 500));
       })
@@ -110,4 +128,68 @@ export class HeldPartition {
         this.pump();
       });
   }
+
+  private dropForwardedFront(): void {
+    while (this.head < this.items.length && this.items[this.head]!.gone) this.head += 1;
+    if (this.head > 1024 && this.head * 2 > this.items.length) {
+      this.items = this.items.slice(this.head);
+      this.head = 0;
+    }
+  }
+}
+
+interface Held {
+  record: HeldRecord;
+  dueMs: number;
+  gone: boolean;
+}
+
+/** A binary min-heap of held entries by due time, then offset (so records due together go in offset order). */
+class DueHeap {
+  private heap: Held[] = [];
+
+  peek(): Held | undefined {
+    return this.heap[0];
+  }
+
+  clear(): void {
+    this.heap = [];
+  }
+
+  push(h: Held): void {
+    const a = this.heap;
+    a.push(h);
+    let i = a.length - 1;
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (!before(a[i]!, a[parent]!)) break;
+      [a[i], a[parent]] = [a[parent]!, a[i]!];
+      i = parent;
+    }
+  }
+
+  pop(): Held | undefined {
+    const a = this.heap;
+    const top = a[0];
+    const last = a.pop();
+    if (a.length > 0 && last) {
+      a[0] = last;
+      let i = 0;
+      for (;;) {
+        const l = 2 * i + 1;
+        const r = l + 1;
+        let m = i;
+        if (l < a.length && before(a[l]!, a[m]!)) m = l;
+        if (r < a.length && before(a[r]!, a[m]!)) m = r;
+        if (m === i) break;
+        [a[i], a[m]] = [a[m]!, a[i]!];
+        i = m;
+      }
+    }
+    return top;
+  }
+}
+
+function before(x: Held, y: Held): boolean {
+  return x.dueMs < y.dueMs || (x.dueMs === y.dueMs && x.record.offset < y.record.offset);
 }
