@@ -1,6 +1,7 @@
 import { request } from 'node:http';
 import { Client } from 'pg';
 import { api } from '../support/api';
+import { sendRaw } from '../support/raw-http';
 import { testEnv, uniqueId } from '../support/env';
 import { eventually } from '../support/eventually';
 import { statusOf, subscribe } from '../support/flows';
@@ -45,6 +46,17 @@ describe('the API under requests it cannot read', () => {
     }
     expect(apiAlive()).toBe(true);
     expect((await api('GET', '/health', undefined, { key: null })).status).toBe(200);
+  });
+
+  it('refuses a request with two Host headers with a JSON 400, on a public route too', async () => {
+    for (const path of ['/health', '/health/', '/events']) {
+      const answer = await sendRaw(testEnv().apiUrl, Buffer.from(`GET ${path} HTTP/1.1\r\nHost: a\r\nHost: b\r\nConnection: close\r\n\r\n`, 'latin1'));
+      expect(answer?.status).toBe(400);
+      expect(JSON.parse(answer!.body)).toMatchObject({ statusCode: 400, error: 'Bad Request', message: expect.stringMatching(/2 Host headers/) });
+    }
+    const one = await sendRaw(testEnv().apiUrl, Buffer.from('GET /health HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n', 'latin1'));
+    expect(one?.status).toBe(200);
+    expect(apiAlive()).toBe(true);
   });
 
   it('audits an undecodable request with its raw path', async () => {

@@ -12,17 +12,19 @@ import { docsAccess } from './access/docs-access';
 import { auditTrail } from './audit/audit-trail';
 import { bodyErrors } from './common/body-errors';
 import { jsonOnly, refuseByteOrderMark } from './common/json-only';
+import { oneHost } from './common/one-host';
 import { requestMetrics } from './common/request-metrics';
 
 /**
  * What runs before Nest's routing, in this order: metrics and the audit trail see every response (refused
- * ones too); bodies are checked (415) and read (413, 400) before any route; then the routes, where
+ * ones too); a request with several Host headers is refused (400); bodies are checked (415) and read (413, 400) before any route; then the routes, where
  * AccessGuard decides per route who may call it (see the controllers' decorators).
  */
 export function configureHttp(app: NestExpressApplication, config: HookstreamConfig, logger: Logger): void {
   app.set('trust proxy', config.TRUST_PROXY.length > 0 ? config.TRUST_PROXY : false);
   app.use(requestMetrics(new HttpMetrics(app.get<Registry>(METRICS_REGISTRY))));
   app.use(auditTrail(app.get(Publisher), app.get(RecordWriter), logger));
+  app.use(oneHost);
   app.use(jsonOnly);
   app.use(json({ limit: '256kb', verify: refuseByteOrderMark }));
   app.use(bodyErrors);
