@@ -17,8 +17,9 @@ import { requestMetrics } from './common/request-metrics';
 
 /**
  * What runs before Nest's routing, in this order: metrics and the audit trail see every response (refused
- * ones too); a request with several Host headers is refused (400); bodies are checked (415) and read (413, 400) before any route; then the routes, where
- * AccessGuard decides per route who may call it (see the controllers' decorators).
+ * ones too); a request with several Host headers is refused (400); bodies are checked (415) and read (413,
+ * 400) before any route; then the routes, where AccessGuard decides per route who may call it (see the
+ * controllers' decorators).
  */
 export function configureHttp(app: NestExpressApplication, config: HookstreamConfig, logger: Logger): void {
   app.set('trust proxy', config.TRUST_PROXY.length > 0 ? config.TRUST_PROXY : false);

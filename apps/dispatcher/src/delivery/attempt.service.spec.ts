@@ -59,10 +59,7 @@ function setup(result: HttpAttemptResult, subscription: SubscriptionRecord | nul
   const gates = new EndpointGates({ maxInFlight, slowMaxInFlight: maxInFlight, slowMs: 1e9, circuit: { threshold: 5, cooldownMs: 1000, cooldownMaxMs: 4000 }, disableAfterMs: 1e9, capWaitMs: 100, queueWaitMs: 20, attemptTimeoutMs: 2000 });
   const queues = new PlaceQueues(gates, (e) => e);
   const endpoints = {
-    admit: (s: SubscriptionRecord, back: boolean) => {
-      const a = gates.enter(s, back, Date.now());
-      return a.kind === 'wait' ? queues.wait(s, back, a.until) : Promise.resolve(a);
-    },
+    admit: (s: SubscriptionRecord, back: boolean) => queues.admit(s, back),
     finish: (s: SubscriptionRecord, e: { probe: boolean; at: number }, o: Parameters<EndpointGates['finish']>[2]) => gates.finish(s.id, e.probe, o, Date.now(), e.at),
   } as unknown as EndpointsService;
   const published: OutgoingRecord[] = [];

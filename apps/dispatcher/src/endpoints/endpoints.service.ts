@@ -84,8 +84,7 @@ export class EndpointsService implements OnModuleInit, OnApplicationShutdown {
 
   /** Whether a delivery may call its endpoint: at once, after a short wait for a place, or deferred. */
   admit(sub: SubscriptionRecord, comesBackFromRateLimit: boolean): Promise<Entry> {
-    const admission = this.gates.enter(sub, comesBackFromRateLimit, Date.now());
-    return admission.kind === 'wait' ? this.queues.wait(sub, comesBackFromRateLimit, admission.until) : Promise.resolve(this.counted(admission));
+    return this.queues.admit(sub, comesBackFromRateLimit);
   }
 
   finish(sub: SubscriptionRecord, entry: { probe: boolean; at: number }, outcome: AttemptOutcome): void {

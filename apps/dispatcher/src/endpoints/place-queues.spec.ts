@@ -14,19 +14,19 @@ function twoWaiting() {
   const queues = new PlaceQueues(gates, (e) => e);
   const first = gates.enter(sub, false, Date.now());
   if (first.kind !== 'go' || gates.enter(sub, false, Date.now()).kind !== 'go') throw new Error('the first two deliveries should go');
-  const admit = (): Promise<Entry> => {
-    const a = gates.enter(sub, false, Date.now());
-    if (a.kind !== 'wait') throw new Error(`expected to wait, got ${a.kind}`);
-    return queues.wait(sub, false, a.until);
-  };
   const settled: Array<Entry['kind']> = [];
-  const waiters = [admit(), admit()].map((p, i) => p.then((e) => ((settled[i] = e.kind), e)));
+  const waiters = [queues.admit(sub, false), queues.admit(sub, false)].map((p, i) => p.then((e) => ((settled[i] = e.kind), e)));
   return { gates, queues, first, waiters, settled };
 }
+
+/** Lets every settled promise's callbacks run. */
+const settle = () => new Promise((r) => setImmediate(r));
 
 describe('PlaceQueues', () => {
   it('hands a freed place to the oldest waiter at once, and defers one whose wait ran out', async () => {
     const { gates, queues, first, waiters, settled } = twoWaiting();
+    await settle();
+    expect(settled).toEqual([]);
     gates.finish(sub.id, false, ok, Date.now(), first.at);
     const freed = Date.now();
     queues.handOver(sub.id);
@@ -37,7 +37,9 @@ describe('PlaceQueues', () => {
   });
 
   it('sends every waiter away when the circuit opens', async () => {
-    const { gates, queues, first, waiters } = twoWaiting();
+    const { gates, queues, first, waiters, settled } = twoWaiting();
+    await settle();
+    expect(settled).toEqual([]);
     expect(gates.finish(sub.id, false, fail, Date.now(), first.at).circuit).toBe('opened');
     const started = Date.now();
     queues.releaseAll(sub.id);

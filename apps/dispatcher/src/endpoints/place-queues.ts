@@ -23,7 +23,13 @@ export class PlaceQueues {
     private readonly onEntry: (entry: Entry) => Entry,
   ) {}
 
-  wait(sub: SubscriptionRecord, comesBackFromRateLimit: boolean, until: number): Promise<Entry> {
+  /** Whether a delivery may call its endpoint: at once, after a short wait for a place, or deferred. */
+  admit(sub: SubscriptionRecord, comesBackFromRateLimit: boolean): Promise<Entry> {
+    const admission = this.gates.enter(sub, comesBackFromRateLimit, Date.now());
+    return admission.kind === 'wait' ? this.wait(sub, comesBackFromRateLimit, admission.until) : Promise.resolve(this.onEntry(admission));
+  }
+
+  private wait(sub: SubscriptionRecord, comesBackFromRateLimit: boolean, until: number): Promise<Entry> {
     return new Promise((resolve) => {
       const waiter: Waiter = { sub, comesBackFromRateLimit, resolve, timer: setTimeout(() => this.release(waiter), Math.max(0, until - Date.now())) };
       const queue = this.queues.get(sub.id);

@@ -22,9 +22,9 @@ export interface HeldPartitionPorts {
 /**
  * The records of one tier partition that were fetched and not yet forwarded, in offset order. A timer fires
  * at the earliest due time (never before), found in a heap by due time, not by scanning what is held; every
- * record then due goes on as one publish — in due order, not
- * offset order, so a record with a short wait (a deferral, or a retry moved later by jitter ahead of it) never
- * waits behind a later-due one — and the partition is committed up to its first record not yet forwarded.
+ * record then due goes on as one publish — in due order, not offset order, so a record with a short wait (a
+ * deferral, or a retry moved later by jitter ahead of it) never waits behind a later-due one — and the
+ * partition is committed up to its first record not yet forwarded.
  * Fetching continues while the queue is short, so records are in memory before they fall due and a retry
  * goes on time to the timer, not to the next poll. Past `maxHeld` records the partition is paused until half
  * have gone. After a crash the new owner reads again from the commit: a record forwarded out of order
